@@ -1,0 +1,99 @@
+import keras
+import numpy as np
+import pytest
+from keras import ops
+
+import wgan_keras as wk
+
+
+@pytest.mark.parametrize(
+    "image_shape, sizes",
+    [
+        ((28, 28, 1), [28, 14, 7, 4]),
+        ((32, 32, 3), [32, 16, 8, 4]),
+        ((64, 64, 3), [64, 32, 16, 8, 4]),
+    ],
+)
+def test_dcgan_generator_and_critic_shapes(image_shape, sizes):
+    from wgan_keras.networks.dcgan import spatial_sizes
+
+    assert spatial_sizes(image_shape[0]) == sizes
+    g = wk.networks.DCGANGenerator(latent_dim=16, image_shape=image_shape, dim=8)
+    c = wk.networks.DCGANCritic(image_shape=image_shape, dim=8)
+    images = ops.convert_to_numpy(g(np.random.normal(size=(3, 16)).astype("float32")))
+    assert images.shape == (3, *image_shape)
+    assert images.min() >= -1.0 and images.max() <= 1.0
+    assert tuple(c(images).shape) == (3, 1)
+    convs = [layer for layer in c.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert len(convs) == len(sizes) - 1
+
+
+def test_dcgan_64_generator_is_the_lsun_network():
+    g = wk.networks.DCGANGenerator(latent_dim=100, image_shape=(64, 64, 3))
+    maps = [
+        tuple(layer.output.shape[1:])
+        for layer in g.layers
+        if isinstance(layer, keras.layers.Conv2DTranspose)
+    ]
+    assert maps == [(8, 8, 256), (16, 16, 128), (32, 32, 64), (64, 64, 3)]
+
+
+def test_critics_output_unbounded_scores():
+    c = wk.networks.MLPCritic(input_shape=(2,), hidden_dim=8)
+    assert c.layers[-1].activation is keras.activations.linear
+    big = ops.convert_to_numpy(c(np.full((4, 2), 1e3, "float32")))
+    assert np.abs(big).max() > 1.0  # no sigmoid
+
+
+def test_mlp_networks_have_the_papers_shape():
+    g = wk.networks.MLPGenerator(latent_dim=8, output_shape=(28, 28, 1))
+    c = wk.networks.MLPCritic(input_shape=(28, 28, 1))
+    hidden = [layer for layer in g.layers if layer.name.startswith("hidden")]
+    assert [layer.units for layer in hidden] == [512] * 4
+    out = ops.convert_to_numpy(g(np.ones((2, 8), "float32")))
+    assert out.shape == (2, 28, 28, 1) and np.abs(out).max() <= 1.0  # tanh
+    assert tuple(c(out).shape) == (2, 1)
+    toy = wk.networks.MLPGenerator(latent_dim=2, output_shape=(2,))
+    assert toy.get_layer("output").activation is keras.activations.linear
+
+
+def test_spectral_norm_critic_wraps_every_kernel_layer():
+    c = wk.networks.DCGANCritic(image_shape=(28, 28, 1), dim=4, spectral_norm=True)
+    wrapped = [
+        layer
+        for layer in c.layers
+        if isinstance(layer, wk.layers.SpectralNormalization)
+    ]
+    assert len(wrapped) == 4  # three convolutions and the score layer
+
+
+@pytest.mark.parametrize(
+    "network",
+    [
+        lambda: wk.networks.DCGANGenerator(16, (32, 32, 3), dim=4, batch_norm=False),
+        lambda: wk.networks.DCGANCritic((28, 28, 1), dim=4, batch_norm=True),
+        lambda: wk.networks.MLPGenerator(4, (2,), hidden_dim=8),
+        lambda: wk.networks.MLPCritic((2,), hidden_dim=8, spectral_norm=True),
+    ],
+)
+def test_network_config_round_trips(network):
+    model = network()
+    clone = model.__class__.from_config(model.get_config())
+    assert clone.get_config() == model.get_config()
+    assert clone.count_params() == model.count_params()
+
+
+@pytest.mark.parametrize(
+    "factory, message",
+    [
+        (lambda: wk.networks.DCGANGenerator(16, (28, 28)), "Received: image_shape="),
+        (lambda: wk.networks.DCGANGenerator(16, (28, 32, 1)), "Received: image_shape="),
+        (lambda: wk.networks.DCGANCritic((4, 4, 1)), "Received: image_shape="),
+        (lambda: wk.networks.DCGANGenerator(0, (28, 28, 1)), "Received: latent_dim=0"),
+        (lambda: wk.networks.MLPCritic((2,), hidden_dim=-1), "Received: hidden_dim=-1"),
+        (lambda: wk.networks.MLPGenerator(2, "2"), "Received: output_shape='2'"),
+    ],
+)
+def test_bad_network_arguments_are_named(factory, message):
+    with pytest.raises(ValueError, match=message):
+        factory()

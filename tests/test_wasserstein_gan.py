@@ -1,0 +1,346 @@
+import keras
+import numpy as np
+import pytest
+from helpers import linear, tiny_toy_gan, to_numpy, toy_data, weights
+from keras import ops
+
+import wgan_keras as wk
+
+D = 3
+
+
+class RecordingGAN(wk.WassersteinGAN):
+    """Records every latent batch the step draws (eager runs only)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.drawn = []
+
+    def sample_latent(self, batch_size):
+        z = super().sample_latent(batch_size)
+        self.drawn.append(to_numpy(z))
+        return z
+
+
+def linear_gan(cls=wk.WassersteinGAN, critic_steps=3, **kwargs):
+    rng = np.random.default_rng(0)
+    g = linear(D, D, rng.normal(size=(D, D)), rng.normal(size=D), name="g")
+    c = linear(D, 1, rng.normal(size=(D, 1)), np.zeros(1), name="c")
+    return cls(g, c, critic_steps=critic_steps, seed=0, **kwargs)
+
+
+def batches_with_distinct_means(critic_steps, m):
+    return np.concatenate(
+        [np.full((m, D), i + 1.0, "float32") for i in range(critic_steps)]
+    )
+
+
+def test_one_step_matches_a_numpy_replay_of_algorithm_1():
+    # Linear critic f(x) = w.x + b, linear generator G(z) = zA + c, plain SGD.
+    # Critic update i: w -= lr_c * (mean(G(z_i)) - mean(real_i)), with its own
+    # real batch and noise; then A -= lr_g * d(-mean(f(G(z_g))))/dA with the
+    # *updated* critic and fresh noise. Nothing else may move.
+    gan = linear_gan(RecordingGAN)
+    a0, c0 = (to_numpy(v) for v in gan.generator.trainable_variables)
+    w0, b0 = (to_numpy(v) for v in gan.critic.trainable_variables)
+    gan.compile(
+        critic_optimizer=keras.optimizers.SGD(0.1),
+        generator_optimizer=keras.optimizers.SGD(0.01),
+        run_eagerly=True,
+    )
+    m = 4
+    real = batches_with_distinct_means(3, m)
+    gan.fit(real, batch_size=m, shuffle=False, verbose=0)
+
+    assert len(gan.drawn) == 4  # three critic updates, one generator update
+    for i in range(4):
+        for j in range(i):
+            assert not np.allclose(gan.drawn[i], gan.drawn[j])  # fresh noise
+    w = w0.copy()
+    for i, z in enumerate(gan.drawn[:3]):
+        fake_mean = (z @ a0 + c0).mean(axis=0)
+        w -= 0.1 * (fake_mean - real[i * m : (i + 1) * m].mean(axis=0))[:, None]
+    z = gan.drawn[3]
+    a = a0 + 0.01 * np.outer(z.mean(axis=0), w[:, 0])
+    c = c0 + 0.01 * w[:, 0]
+    got_a, got_c = (to_numpy(v) for v in gan.generator.trainable_variables)
+    got_w, got_b = (to_numpy(v) for v in gan.critic.trainable_variables)
+    np.testing.assert_allclose(got_w, w, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got_b, b0)  # the bias gradient cancels exactly
+    np.testing.assert_allclose(got_a, a, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got_c, c, rtol=1e-5, atol=1e-6)
+
+
+def test_compiled_step_equals_eager_step():
+    results = []
+    for run_eagerly in (True, False):
+        keras.utils.set_random_seed(1)
+        gan = tiny_toy_gan(seed=3)
+        gan.compile(run_eagerly=run_eagerly)
+        gan.fit(toy_data(16 * 5 * 2), batch_size=16, shuffle=False, verbose=0)
+        results.append(weights(gan))
+    for eager, compiled in zip(*results):
+        np.testing.assert_allclose(compiled, eager, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "cls, critic_kwargs",
+    [(wk.WGAN, {}), (wk.WGANGP, {}), (wk.SNWGAN, {"spectral_norm": True})],
+)
+def test_optimizers_advance_inside_the_compiled_step(cls, critic_kwargs):
+    gan = tiny_toy_gan(cls, critic_kwargs, critic_steps=4)
+    gan.compile()
+    k = 3
+    history = gan.fit(toy_data(8 * 4 * k), batch_size=8, verbose=0)
+    assert int(to_numpy(gan.critic_optimizer.iterations)) == 4 * k
+    assert int(to_numpy(gan.generator_optimizer.iterations)) == k
+    # The optimizers' own state (e.g. Adam's moments) moved too.
+    moved = [np.abs(to_numpy(v)).sum() > 0 for v in gan.generator_optimizer.variables]
+    assert all(moved)
+    for name in ("critic_loss", "generator_loss", "wasserstein_estimate"):
+        assert np.isfinite(history.history[name]).all()
+
+
+def test_generator_update_leaves_the_critic_alone_and_vice_versa():
+    gan = tiny_toy_gan(critic_steps=2)
+    gan.compile(
+        critic_optimizer=keras.optimizers.Adam(1e-3),
+        generator_optimizer=keras.optimizers.SGD(0.0),
+    )
+    generator_before = weights(gan.generator)
+    gan.fit(toy_data(64), batch_size=16, verbose=0)
+    for before, after in zip(generator_before, weights(gan.generator)):
+        np.testing.assert_array_equal(after, before)
+
+    gan = tiny_toy_gan(critic_steps=2)
+    gan.compile(
+        critic_optimizer=keras.optimizers.SGD(0.0),
+        generator_optimizer=keras.optimizers.Adam(1e-3),
+    )
+    critic_before = weights(gan.critic)
+    gan.fit(toy_data(64), batch_size=16, verbose=0)
+    for before, after in zip(critic_before, weights(gan.critic)):
+        np.testing.assert_array_equal(after, before)
+
+
+def test_history_holds_the_named_metrics():
+    gan = tiny_toy_gan()
+    gan.compile()
+    history = gan.fit(toy_data(16 * 5 * 2), batch_size=16, epochs=2, verbose=0)
+    assert sorted(history.history) == [
+        "critic_loss",
+        "generator_loss",
+        "gradient_penalty",
+        "wasserstein_estimate",
+    ]
+    assert all(len(v) == 2 for v in history.history.values())
+
+
+def test_wasserstein_estimate_excludes_the_penalty():
+    gan = tiny_toy_gan(wk.WGANGP, gp_weight=10.0)
+    gan.compile(
+        critic_optimizer=keras.optimizers.SGD(0.0),
+        generator_optimizer=keras.optimizers.SGD(0.0),
+    )
+    logs = gan.fit(toy_data(16 * 5), batch_size=16, verbose=0).history
+    critic_loss = logs["critic_loss"][0]
+    expected = -logs["wasserstein_estimate"][0] + 10.0 * logs["gradient_penalty"][0]
+    assert critic_loss == pytest.approx(expected, rel=1e-4, abs=1e-6)
+
+
+class ClipRecordingWGAN(wk.WGAN):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extremes = []
+
+    def _critic_update(self, real):
+        super()._critic_update(real)
+        self.extremes.append(
+            max(np.abs(to_numpy(v)).max() for v in self.critic.trainable_variables)
+        )
+
+
+def test_weight_clipping_holds_after_every_critic_update():
+    critic = wk.networks.DCGANCritic(image_shape=(16, 16, 1), dim=4, batch_norm=True)
+    generator = wk.networks.DCGANGenerator(4, (16, 16, 1), dim=4)
+    gan = ClipRecordingWGAN(generator, critic, clip_value=0.01, critic_steps=3)
+    # A large learning rate pushes weights far past c within one update.
+    gan.compile(critic_optimizer=keras.optimizers.SGD(10.0), run_eagerly=True)
+    data = np.random.default_rng(0).uniform(-1, 1, (4 * 3 * 2, 16, 16, 1))
+    gan.fit(data.astype("float32"), batch_size=4, verbose=0)
+    assert len(gan.extremes) == 6
+    assert max(gan.extremes) <= 0.01 + 1e-7
+    assert min(gan.extremes) == pytest.approx(0.01)  # the clip was binding
+    # Non-trainable state (batch-norm moving variance starts at 1) is not clipped.
+    variances = [v for v in critic.non_trainable_variables if "variance" in v.path]
+    assert variances and max(np.abs(to_numpy(v)).max() for v in variances) > 0.1
+
+
+def test_weight_clipping_applies_in_the_compiled_step():
+    gan = tiny_toy_gan(wk.WGAN, clip_value=0.02)
+    gan.compile(critic_optimizer=keras.optimizers.SGD(5.0))
+    gan.fit(toy_data(16 * 5 * 2), batch_size=16, verbose=0)
+    extremes = [np.abs(to_numpy(v)).max() for v in gan.critic.trainable_variables]
+    assert max(extremes) == pytest.approx(0.02)
+
+
+def test_default_optimizers_are_the_papers():
+    wgan = tiny_toy_gan(wk.WGAN)
+    wgan.compile()
+    for opt in (wgan.critic_optimizer, wgan.generator_optimizer):
+        assert isinstance(opt, keras.optimizers.RMSprop)
+        assert float(to_numpy(opt.learning_rate)) == pytest.approx(5e-5)
+    assert wgan.clip_value == 0.01 and wgan.critic_steps == 5
+    gp = tiny_toy_gan(wk.WGANGP)
+    gp.compile()
+    for opt in (gp.critic_optimizer, gp.generator_optimizer):
+        assert isinstance(opt, keras.optimizers.Adam)
+        assert float(to_numpy(opt.learning_rate)) == pytest.approx(1e-4)
+        assert (opt.beta_1, opt.beta_2) == (0.0, 0.9)
+    assert gp.gp_weight == 10.0 and gp.critic_steps == 5
+
+
+def test_penalty_interpolation_weight_is_uniform_per_sample():
+    g = wk.networks.DCGANGenerator(4, (8, 8, 1), dim=4)
+    c = wk.networks.DCGANCritic((8, 8, 1), dim=4)
+    gan = wk.WGANGP(g, c, seed=0)
+    eps = to_numpy(gan.critic_noise(ops.zeros((512, 8, 8, 1))))
+    assert eps.shape == (512, 1, 1, 1)
+    assert eps.min() >= 0.0 and eps.max() <= 1.0
+    # U[0, 1] has mean 1/2 and std 1/sqrt(12); 512 draws: 5-sigma bounds.
+    assert eps.mean() == pytest.approx(0.5, abs=5 * 0.2887 / np.sqrt(512))
+
+
+def test_linear_critic_penalty_in_the_model_matches_closed_form():
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(4 * 4 * 1, 1)).astype("float32")
+    images = keras.Input((4, 4, 1))
+    dense = keras.layers.Dense(1, use_bias=False)
+    critic = keras.Model(images, dense(keras.layers.Flatten()(images)))
+    dense.kernel.assign(w)
+    generator = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(16), keras.layers.Reshape((4, 4, 1))]
+    )
+    gan = wk.WGANGP(generator, critic, gp_weight=10.0)
+    real = ops.convert_to_tensor(rng.normal(size=(6, 4, 4, 1)).astype("float32"))
+    fake = ops.convert_to_tensor(rng.normal(size=(6, 4, 4, 1)).astype("float32"))
+    values = [v.value for v in critic.trainable_variables]
+
+    def score_fn(x):
+        return critic.stateless_call(values, [], x, training=True)[0]
+
+    real_scores, fake_scores = score_fn(real), score_fn(fake)
+    loss, logs = gan.critic_objective(
+        real_scores, fake_scores, (score_fn, real, fake, gan.critic_noise(real))
+    )
+    penalty = (np.linalg.norm(w) - 1.0) ** 2
+    assert float(to_numpy(logs["gradient_penalty"])) == pytest.approx(penalty, 1e-5)
+    expected = float(to_numpy(ops.mean(fake_scores) - ops.mean(real_scores)))
+    assert float(to_numpy(loss)) == pytest.approx(expected + 10 * penalty, 1e-5)
+
+
+def test_gradient_penalty_refuses_a_batch_normalized_critic():
+    g = wk.networks.DCGANGenerator(4, (16, 16, 1), dim=4)
+    c = wk.networks.DCGANCritic((16, 16, 1), dim=4, batch_norm=True)
+    with pytest.raises(ValueError, match="must not use it .*BatchNormalization"):
+        wk.WGANGP(g, c)
+
+
+def test_sn_wgan_requires_a_spectrally_normalized_critic():
+    with pytest.raises(ValueError, match="SpectralNormalization"):
+        tiny_toy_gan(wk.SNWGAN)
+    gan = tiny_toy_gan(wk.SNWGAN, {"spectral_norm": True}, loss="hinge")
+    gan.compile()
+    gan.fit(toy_data(16 * 5), batch_size=16, verbose=0)
+    with pytest.raises(ValueError, match="Received: loss='bce'"):
+        tiny_toy_gan(wk.SNWGAN, {"spectral_norm": True}, loss="bce")
+
+
+@pytest.mark.slow
+def test_spectral_norm_holds_after_training():
+    keras.utils.set_random_seed(0)
+    gan = tiny_toy_gan(wk.SNWGAN, {"spectral_norm": True}, loss="hinge")
+    gan.compile()
+    gan.fit(toy_data(16 * 5 * 100), batch_size=16, verbose=0)
+    layers = [
+        layer
+        for layer in gan.critic._flatten_layers()
+        if isinstance(layer, wk.layers.SpectralNormalization)
+    ]
+    assert len(layers) == 5
+    for layer in layers:
+        kernel, _ = layer.normalized_kernel(training=False)
+        kernel = to_numpy(kernel)
+        top = np.linalg.svd(kernel.reshape(-1, kernel.shape[-1]), compute_uv=False)[0]
+        assert top == pytest.approx(1.0, abs=0.02)
+
+
+def test_original_schedule_waits_for_100_critic_updates():
+    gan = tiny_toy_gan(critic_schedule="original", critic_steps=5)
+    gan.compile()
+    data = toy_data(4 * 5 * 40)
+    gan.fit(data, batch_size=4, shuffle=False, verbose=0, steps_per_epoch=19)
+    assert int(to_numpy(gan.generator_optimizer.iterations)) == 0
+    assert int(to_numpy(gan.critic_optimizer.iterations)) == 95
+    gan.fit(data, batch_size=4, shuffle=False, verbose=0, steps_per_epoch=21)
+    # 100 critic updates -> generator update 0; the next one (index 1 < 25)
+    # again waits for 100, so 200 critic updates give exactly 2.
+    assert int(to_numpy(gan.critic_optimizer.iterations)) == 200
+    assert int(to_numpy(gan.generator_optimizer.iterations)) == 2
+    assert int(to_numpy(gan.critic_updates_since_generator)) == 0
+
+
+def test_original_schedule_boosts_at_the_papers_iterations():
+    gan = tiny_toy_gan(critic_schedule="original", critic_steps=5)
+    required = [int(to_numpy(gan.critic_steps_required(i))) for i in range(1002)]
+    assert required[:25] == [100] * 25
+    assert required[25:500] == [5] * 475
+    assert required[500] == 100 and required[501] == 5 and required[1000] == 100
+
+
+def test_same_seeds_give_identical_weights():
+    runs = []
+    for _ in range(2):
+        keras.utils.set_random_seed(42)
+        gan = tiny_toy_gan(seed=7)
+        gan.compile()
+        gan.fit(toy_data(16 * 5 * 3), batch_size=16, verbose=0)
+        runs.append(weights(gan))
+    for a, b in zip(*runs):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_different_seeds_give_different_noise():
+    a = tiny_toy_gan(seed=1)
+    b = tiny_toy_gan(seed=2)
+    assert not np.allclose(to_numpy(a.sample_latent(8)), to_numpy(b.sample_latent(8)))
+
+
+def test_generate_is_deterministic_and_in_range():
+    g = wk.networks.DCGANGenerator(latent_dim=8, image_shape=(28, 28, 1), dim=4)
+    c = wk.networks.DCGANCritic(image_shape=(28, 28, 1), dim=4)
+    gan = wk.WGANGP(generator=g, critic=c, latent_dim=8)
+    images = gan.generate(10, seed=0, batch_size=4)
+    assert images.shape == (10, 28, 28, 1) and images.dtype == np.float32
+    assert images.min() >= -1 and images.max() <= 1
+    np.testing.assert_array_equal(images, gan.generate(10, seed=0))
+    assert not np.allclose(images, gan.generate(10, seed=1))
+
+
+def test_fit_accepts_a_tf_data_dataset_of_critic_batches():
+    tf = pytest.importorskip("tensorflow")
+    gan = tiny_toy_gan(critic_steps=5)
+    gan.compile()
+    dataset = tf.data.Dataset.from_tensor_slices(toy_data(16 * 5 * 3)).batch(16)
+    gan.fit(dataset, verbose=0)
+    assert int(to_numpy(gan.generator_optimizer.iterations)) == 3
+    assert int(to_numpy(gan.critic_optimizer.iterations)) == 15
+
+
+def test_validation_data_reports_the_estimate():
+    gan = tiny_toy_gan()
+    gan.compile()
+    logs = gan.fit(
+        toy_data(16 * 5), batch_size=16, validation_data=toy_data(32, 1), verbose=0
+    ).history
+    assert np.isfinite(logs["val_wasserstein_estimate"]).all()

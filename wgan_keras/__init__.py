@@ -1,0 +1,6 @@
+"""wgan-keras: Wasserstein GANs for Keras 3 on TensorFlow, JAX and PyTorch."""
+
+from wgan_keras import constraints, datasets, layers, losses, networks  # noqa: F401
+from wgan_keras.models import SNWGAN, WGAN, WGANGP, WassersteinGAN  # noqa: F401
+
+__version__ = "0.1.0"

@@ -1,0 +1,51 @@
+"""Backend-specific training primitives, chosen once from `keras.config.backend()`.
+
+Each backend module exports the same four names:
+
+- `value_and_grad(fn, values)`: evaluates `loss, aux = fn(values)` and returns
+  `((loss, aux), grads)` with the gradient of `loss` with respect to `values`.
+- `input_gradient(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`, kept
+  differentiable so that a loss built on it (the gradient penalty) can itself be
+  differentiated with respect to the critic's weights.
+- `apply_gradients(optimizer, grads, variables)`: one optimizer update.
+- `cond_update(pred, fn, variables)`: runs the stateful `fn()` only where the
+  scalar `pred` is true; `variables` are all the variables `fn` may read or write.
+- `WGANTrainer`: the mix-in that connects the shared WGAN step
+  (`WassersteinGAN._wgan_train_step`) to the backend's `fit()` loop.
+
+No other module of the package imports tensorflow, jax or torch for training.
+"""
+
+import keras
+
+_BACKEND = keras.config.backend()
+
+if _BACKEND == "tensorflow":
+    from wgan_keras.backend.tensorflow import (  # noqa: F401
+        WGANTrainer,
+        apply_gradients,
+        cond_update,
+        input_gradient,
+        value_and_grad,
+    )
+elif _BACKEND == "jax":
+    from wgan_keras.backend.jax import (  # noqa: F401
+        WGANTrainer,
+        apply_gradients,
+        cond_update,
+        input_gradient,
+        value_and_grad,
+    )
+elif _BACKEND == "torch":
+    from wgan_keras.backend.torch import (  # noqa: F401
+        WGANTrainer,
+        apply_gradients,
+        cond_update,
+        input_gradient,
+        value_and_grad,
+    )
+else:
+    raise ValueError(
+        "wgan_keras supports the Keras backends 'tensorflow', 'jax' and "
+        f"'torch'. Received: KERAS_BACKEND={_BACKEND!r}"
+    )

@@ -1,0 +1,85 @@
+"""JAX primitives, and the state threading that a jitted `fit()` needs.
+
+Keras' JAX trainer calls `train_step(state, data)` with the values of
+`model.trainable_variables`, `model.non_trainable_variables`,
+`model.optimizer.variables` and `model.metrics_variables`, and expects the new
+values back. `WassersteinGAN.optimizer` exposes the variables of both the critic's
+and the generator's optimizer, so both advance inside the compiled step. The shared
+(stateful) WGAN step runs inside a `keras.StatelessScope` that maps every variable
+to its traced value and collects every assignment.
+"""
+
+import jax
+import jax.numpy as jnp
+import keras
+
+
+def value_and_grad(fn, values):
+    return jax.value_and_grad(fn, has_aux=True)(list(values))
+
+
+def input_gradient(fn, x):
+    return jax.grad(lambda inputs: jnp.sum(fn(inputs)))(x)
+
+
+def apply_gradients(optimizer, grads, variables):
+    optimizer.apply(grads, variables)
+
+
+def _functional(fn, variables):
+    """Turns a stateful `fn()` into a pure function of the variables' values."""
+
+    def pure(values):
+        with keras.StatelessScope(state_mapping=list(zip(variables, values))) as s:
+            fn()
+        return [_current(s, v, value) for v, value in zip(variables, values)]
+
+    return pure
+
+
+def _current(scope, variable, default):
+    value = scope.get_current_value(variable)
+    return default if value is None else value
+
+
+def cond_update(pred, fn, variables):
+    variables = list(variables)
+    values = [v.value for v in variables]
+    new_values = jax.lax.cond(
+        jnp.asarray(pred), _functional(fn, variables), lambda vals: vals, values
+    )
+    for variable, value in zip(variables, new_values):
+        variable.assign(value)
+
+
+class WGANTrainer:
+    """Threads Keras' JAX `fit()` state through the shared stateful step."""
+
+    def _run_stateless(self, step, state, data, groups):
+        mapping = []
+        for refs, values in zip(groups, state):
+            mapping.extend(zip(refs, values))
+        with keras.StatelessScope(state_mapping=mapping) as scope:
+            logs = step(data)
+        new_state = tuple(
+            [_current(scope, v, value) for v, value in zip(refs, values)]
+            for refs, values in zip(groups, state)
+        )
+        return logs, new_state
+
+    def train_step(self, state, data):
+        groups = (
+            self.trainable_variables,
+            self.non_trainable_variables,
+            self.optimizer.variables,
+            self.metrics_variables,
+        )
+        return self._run_stateless(self._wgan_train_step, state, data, groups)
+
+    def test_step(self, state, data):
+        groups = (
+            self.trainable_variables,
+            self.non_trainable_variables,
+            self.metrics_variables,
+        )
+        return self._run_stateless(self._wgan_test_step, state, data, groups)

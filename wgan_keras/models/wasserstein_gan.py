@@ -1,0 +1,676 @@
+"""`WassersteinGAN`: the WGAN game as a `keras.Model`, on every Keras backend."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from wgan_keras import backend as wgan_backend
+from wgan_keras import losses
+from wgan_keras.models.critic_batches import group_critic_batches
+
+CRITIC_SCHEDULES = ("constant", "original")
+
+# The WGAN paper's schedule (Arjovsky et al. 2017, reference code): 100 critic
+# updates per generator update for the first 25 generator updates and every 500th.
+_ORIGINAL_WARMUP_STEPS = 25
+_ORIGINAL_BOOST_EVERY = 500
+_ORIGINAL_BOOST_CRITIC_STEPS = 100
+
+
+def _validate_int(name, value, minimum):
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ValueError(
+            f"`{name}` must be an int >= {minimum}. Received: {name}={value!r}"
+        )
+
+
+class OptimizerPair:
+    """Presents the critic's and the generator's optimizers to Keras' trainers.
+
+    Keras' `fit()` looks for one `model.optimizer`; on JAX it threads
+    `model.optimizer.variables` through the compiled step. This pair lists the
+    variables of both optimizers, so both states advance inside `jit`, and
+    builds each optimizer for its own network's weights. It is not saved itself:
+    `critic_optimizer` and `generator_optimizer` are.
+    """
+
+    def __init__(self, critic_optimizer, generator_optimizer, critic, generator):
+        self.critic_optimizer = critic_optimizer
+        self.generator_optimizer = generator_optimizer
+        self._critic = critic
+        self._generator = generator
+
+    @property
+    def variables(self):
+        return list(self.critic_optimizer.variables) + list(
+            self.generator_optimizer.variables
+        )
+
+    @property
+    def built(self):
+        return self.critic_optimizer.built and self.generator_optimizer.built
+
+    @property
+    def iterations(self):
+        """Generator updates: the step counter that callbacks see."""
+        return self.generator_optimizer.iterations
+
+    def build(self, var_list=None):
+        del var_list  # Each optimizer gets its own network's weights.
+        if not self.critic_optimizer.built:
+            self.critic_optimizer.build(self._critic.trainable_variables)
+        if not self.generator_optimizer.built:
+            self.generator_optimizer.build(self._generator.trainable_variables)
+
+    def scale_loss(self, loss):
+        return loss
+
+    def finalize_variable_values(self, var_list=None):
+        del var_list
+        self.critic_optimizer.finalize_variable_values(self._critic.trainable_variables)
+        self.generator_optimizer.finalize_variable_values(
+            self._generator.trainable_variables
+        )
+
+
+@keras.saving.register_keras_serializable(package="wgan_keras")
+class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
+    """A Wasserstein GAN: `critic_steps` critic updates per generator update.
+
+    One train step takes `critic_steps` fresh real batches (`fit` groups the
+    user's batches for it). For each of them it draws fresh noise, generates a
+    fake batch and updates the critic on its loss; it then draws fresh noise once
+    more and updates the generator against the updated critic. The critic update
+    leaves the generator's weights alone and the generator update leaves the
+    critic's alone. `history` holds `critic_loss`, `generator_loss` and
+    `wasserstein_estimate` (E[f(real)] - E[f(fake)], penalty excluded).
+
+    This base class adds no Lipschitz constraint of its own: use `WGAN` (weight
+    clipping), `WGANGP` (gradient penalty) or `SNWGAN` (spectral normalization),
+    or give it a critic that is constrained some other way.
+
+    The algorithm is written once with `keras.ops`; `wgan_keras.backend` supplies
+    the gradients (and on JAX the state threading) for TensorFlow, JAX and
+    PyTorch.
+
+    Args:
+        generator: a `keras.Model` from `(batch, latent_dim)` noise to samples.
+        critic: a `keras.Model` from samples to one unbounded score per sample,
+            shape `(batch, 1)`.
+        latent_dim: int, size of the noise vector; by default read from the
+            generator's input.
+        critic_steps: int >= 1, critic updates per generator update (n_critic;
+            5 in both papers).
+        critic_schedule: `"constant"` (default): `critic_steps` every time;
+            `"original"`: the WGAN reference code's schedule, where the generator
+            waits for 100 critic updates during its first 25 updates and at every
+            500th (a train step then only updates the critic until the count is
+            reached, `critic_steps` fresh batches at a time).
+        seed: int or None, seeds the noise that training draws (latent vectors,
+            penalty interpolation). Together with `keras.utils.set_random_seed`
+            before the networks are built, two runs give identical weights.
+
+    Example:
+
+    ```python
+    import wgan_keras as wk
+
+    generator = wk.networks.MLPGenerator(latent_dim=2, output_shape=(2,))
+    critic = wk.networks.MLPCritic(input_shape=(2,))
+    gan = wk.WGANGP(generator=generator, critic=critic)
+    gan.compile()
+    gan.fit(wk.datasets.gaussian_mixture_2d(64_000), batch_size=256, epochs=5)
+    samples = gan.generate(1000, seed=0)  # (1000, 2)
+    ```
+
+    Reference:
+        Arjovsky, Chintala & Bottou, "Wasserstein GAN", ICML 2017, Algorithm 1.
+    """
+
+    # Names of the scalars a method's `critic_objective` logs besides the
+    # estimate (e.g. "gradient_penalty"); each gets a `keras.metrics.Mean`.
+    method_metrics = ()
+
+    def __init__(
+        self,
+        generator,
+        critic,
+        latent_dim=None,
+        critic_steps=5,
+        critic_schedule="constant",
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        for name, network in (("generator", generator), ("critic", critic)):
+            if not isinstance(network, keras.layers.Layer):
+                raise ValueError(
+                    f"`{name}` must be a keras.Model. Received: {name} of type "
+                    f"{type(network).__name__}"
+                )
+        _validate_int("critic_steps", critic_steps, 1)
+        if critic_schedule not in CRITIC_SCHEDULES:
+            raise ValueError(
+                f"`critic_schedule` must be one of {CRITIC_SCHEDULES}. "
+                f"Received: critic_schedule={critic_schedule!r}"
+            )
+        generator_latent_dim = _input_dim(generator)
+        if latent_dim is None:
+            latent_dim = generator_latent_dim
+            if latent_dim is None:
+                raise ValueError(
+                    "Could not read `latent_dim` from the generator's input; pass "
+                    "it. Received: latent_dim=None"
+                )
+        _validate_int("latent_dim", latent_dim, 1)
+        if generator_latent_dim is not None and generator_latent_dim != latent_dim:
+            raise ValueError(
+                f"`latent_dim` must match the generator's input size "
+                f"({generator_latent_dim}). Received: latent_dim={latent_dim}"
+            )
+
+        # === Networks and state ===
+        self.generator = generator
+        self.critic = critic
+        self.latent_dim = latent_dim
+        self.critic_steps = critic_steps
+        self.critic_schedule = critic_schedule
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
+        self.critic_updates_since_generator = keras.Variable(
+            0, dtype="int32", trainable=False, name="critic_updates_since_generator"
+        )
+
+        # === Metrics ===
+        self.critic_loss_tracker = keras.metrics.Mean(name="critic_loss")
+        self.generator_loss_tracker = keras.metrics.Mean(name="generator_loss")
+        self.wasserstein_estimate_tracker = keras.metrics.Mean(
+            name="wasserstein_estimate"
+        )
+        self.method_trackers = [keras.metrics.Mean(name=n) for n in self.method_metrics]
+        self.build()
+
+    # ------------------------------------------------------------------ build
+
+    def build(self, input_shape=None):
+        del input_shape  # The generator's input is (batch, latent_dim).
+        if not self.generator.built:
+            self.generator.build((None, self.latent_dim))
+        spec = self.generator.compute_output_spec(
+            keras.KerasTensor((2, self.latent_dim))
+        )
+        self.sample_shape = tuple(spec.shape[1:])
+        if not self.critic.built:
+            self.critic.build((None, *self.sample_shape))
+        scores = self.critic.compute_output_spec(
+            keras.KerasTensor((2, *self.sample_shape))
+        )
+        if tuple(scores.shape) not in ((2, 1), (2,)):
+            raise ValueError(
+                "The critic must return one score per sample, shape (batch, 1). "
+                f"Received: critic output shape {tuple(scores.shape)} for a batch "
+                f"of 2 samples of shape {self.sample_shape}"
+            )
+        self._critic_has_batch_statistics = any(
+            isinstance(layer, keras.layers.BatchNormalization)
+            for layer in self.critic._flatten_layers()
+        )
+        self.configure_critic(self.critic)
+        self.built = True
+
+    def configure_critic(self, critic):
+        """Hook for subclasses: check or constrain the critic once it is built."""
+        del critic
+
+    def call(self, inputs, training=False):
+        """Generates samples from noise `inputs` of shape `(batch, latent_dim)`."""
+        return self.generator(inputs, training=training)
+
+    # ---------------------------------------------------------------- compile
+
+    def default_critic_optimizer(self):
+        """The paper's critic optimizer; subclasses override."""
+        return keras.optimizers.RMSprop(learning_rate=5e-5)
+
+    def default_generator_optimizer(self):
+        """The paper's generator optimizer; subclasses override."""
+        return keras.optimizers.RMSprop(learning_rate=5e-5)
+
+    def compile(
+        self,
+        critic_optimizer=None,
+        generator_optimizer=None,
+        run_eagerly=False,
+        jit_compile="auto",
+        steps_per_execution=1,
+        **kwargs,
+    ):
+        """Sets the two optimizers; by default the paper's for this method.
+
+        Args:
+            critic_optimizer: a `keras.optimizers.Optimizer`, its name or config;
+                None for the paper's default.
+            generator_optimizer: likewise, for the generator.
+            run_eagerly: bool, as in `keras.Model.compile`.
+            jit_compile: bool or "auto", as in `keras.Model.compile`.
+            steps_per_execution: int, as in `keras.Model.compile`.
+        """
+        for name in ("optimizer", "loss", "metrics", "loss_weights"):
+            if name in kwargs:
+                raise ValueError(
+                    f"`{name}` is not an argument of {type(self).__name__}."
+                    "compile(): the losses are the method's own; give the "
+                    "optimizers as `critic_optimizer=` and `generator_optimizer=`. "
+                    f"Received: {name}={kwargs[name]!r}"
+                )
+        if kwargs:
+            raise ValueError(
+                f"Unknown arguments to {type(self).__name__}.compile(). "
+                f"Received: {sorted(kwargs)}"
+            )
+        critic_optimizer = (
+            self.default_critic_optimizer()
+            if critic_optimizer is None
+            else keras.optimizers.get(critic_optimizer)
+        )
+        generator_optimizer = (
+            self.default_generator_optimizer()
+            if generator_optimizer is None
+            else keras.optimizers.get(generator_optimizer)
+        )
+        if critic_optimizer is generator_optimizer:
+            raise ValueError(
+                "`critic_optimizer` and `generator_optimizer` must be two "
+                "optimizer instances, one per network. Received: the same "
+                f"instance {critic_optimizer!r} for both"
+            )
+        super().compile(
+            optimizer=None,
+            run_eagerly=run_eagerly,
+            jit_compile=jit_compile,
+            steps_per_execution=steps_per_execution,
+        )
+        self.critic_optimizer = critic_optimizer
+        self.generator_optimizer = generator_optimizer
+        self.optimizer = OptimizerPair(
+            critic_optimizer, generator_optimizer, self.critic, self.generator
+        )
+        self.optimizer.build()
+        self._wgan_compile_config = {
+            "run_eagerly": run_eagerly,
+            "jit_compile": jit_compile,
+            "steps_per_execution": steps_per_execution,
+        }
+
+    def get_compile_config(self):
+        if not getattr(self, "compiled", False) or not hasattr(
+            self, "critic_optimizer"
+        ):
+            return {}
+        return {
+            "critic_optimizer": keras.optimizers.serialize(self.critic_optimizer),
+            "generator_optimizer": keras.optimizers.serialize(self.generator_optimizer),
+            **self._wgan_compile_config,
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        config["critic_optimizer"] = keras.optimizers.deserialize(
+            config["critic_optimizer"]
+        )
+        config["generator_optimizer"] = keras.optimizers.deserialize(
+            config["generator_optimizer"]
+        )
+        self.compile(**config)
+
+    @property
+    def metrics(self):
+        return [
+            self.critic_loss_tracker,
+            self.generator_loss_tracker,
+            self.wasserstein_estimate_tracker,
+            *self.method_trackers,
+        ]
+
+    # -------------------------------------------------------------------- fit
+
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        shuffle=True,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_data=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
+    ):
+        """Trains the GAN; one batch of `x` is one critic batch.
+
+        Each train step consumes `critic_steps` consecutive batches, so an epoch
+        over `N` samples has `N // (batch_size * critic_steps)` generator updates
+        and `critic_steps` times as many critic updates.
+
+        Args:
+            x: real samples: a numpy array (batched here, `batch_size` defaults
+                to 64), a `tf.data.Dataset` of batches, a `keras.utils.PyDataset`
+                or an iterable of batches. Labels in `(x, y)` elements are ignored.
+            y: unused; a WGAN is unsupervised. Must be None.
+            batch_size: int, samples per critic batch (m).
+            epochs, verbose, callbacks, initial_epoch, validation_steps,
+            validation_freq: as in `keras.Model.fit`.
+            shuffle: reshuffle array inputs every epoch.
+            steps_per_epoch: generator updates per epoch; by default one pass
+                over `x`.
+            validation_data: held-out real samples; each validation batch gives
+                the critic's Wasserstein estimate on it (no update).
+            validation_batch_size: batch size for array `validation_data`.
+
+        Returns:
+            A `keras.callbacks.History`.
+        """
+        if y is not None:
+            raise ValueError(
+                "A Wasserstein GAN learns from samples alone: pass them as `x` and "
+                f"leave `y` unset. Received: y of type {type(y).__name__}"
+            )
+        if batch_size is not None:
+            _validate_int("batch_size", batch_size, 1)
+        data, steps = group_critic_batches(
+            x, batch_size, self.critic_steps, shuffle=shuffle, seed=self.seed
+        )
+        return super().fit(
+            data,
+            epochs=epochs,
+            verbose=verbose,
+            callbacks=callbacks,
+            initial_epoch=initial_epoch,
+            # Arrays are shuffled above (seeded); Keras must not reorder groups.
+            shuffle=False,
+            steps_per_epoch=steps_per_epoch or steps,
+            validation_data=validation_data,
+            validation_steps=validation_steps,
+            validation_batch_size=validation_batch_size or batch_size,
+            validation_freq=validation_freq,
+        )
+
+    # ------------------------------------------------------------- train step
+
+    def sample_latent(self, batch_size):
+        """Draws `(batch_size, latent_dim)` standard-normal noise."""
+        return keras.random.normal(
+            (batch_size, self.latent_dim), seed=self.seed_generator
+        )
+
+    def _real_samples(self, data):
+        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if not keras.backend.is_float_dtype(keras.backend.standardize_dtype(x.dtype)):
+            raise ValueError(
+                "Real samples must be floating point, scaled to the generator's "
+                "output range (e.g. images in [-1, 1]: `x / 127.5 - 1`). "
+                f"Received: dtype {keras.backend.standardize_dtype(x.dtype)}"
+            )
+        return ops.cast(x, self.compute_dtype)
+
+    def _wgan_train_step(self, data):
+        """One generator update after `critic_steps` critic updates.
+
+        Written once for every backend: each backend's `train_step` calls it
+        (on JAX inside a `keras.StatelessScope` holding the traced state).
+        """
+        real = self._real_samples(data)  # (critic_steps * m, ...)
+        batches = ops.reshape(real, (self.critic_steps, -1, *real.shape[1:]))
+        for i in range(self.critic_steps):
+            self._critic_update(batches[i])  # (m, ...)
+        batch_size = batch_size_of(batches[0])
+        if self.critic_schedule == "original":
+            self._scheduled_generator_update(batch_size)
+        else:
+            self._generator_update(batch_size)
+        return {m.name: m.result() for m in self.metrics}
+
+    def _critic_scores(self, trainable, non_trainable, real, fake):
+        """Scores of the real and fake batches: one critic pass where possible."""
+        critic = self.critic
+        if self._critic_has_batch_statistics:
+            # Separate passes, so batch statistics are per batch, as in the
+            # original WGAN code.
+            real_scores, non_trainable = critic.stateless_call(
+                trainable, non_trainable, real, training=True
+            )
+            fake_scores, non_trainable = critic.stateless_call(
+                trainable, non_trainable, fake, training=True
+            )
+            return real_scores, fake_scores, non_trainable
+        scores, non_trainable = critic.stateless_call(
+            trainable, non_trainable, ops.concatenate([real, fake]), training=True
+        )
+        real_scores, fake_scores = ops.split(scores, 2)
+        return real_scores, fake_scores, non_trainable
+
+    def critic_objective(self, real_scores, fake_scores, penalty_inputs):
+        """The critic's loss and its logs; subclasses add penalties.
+
+        Args:
+            real_scores: `(m, 1)` scores of the real batch.
+            fake_scores: `(m, 1)` scores of the fake batch.
+            penalty_inputs: `(score_fn, real, fake, noise)` for penalties that
+                need the critic at other points; `score_fn(x)` runs the critic
+                with the weights being differentiated.
+
+        Returns:
+            `(loss, logs)` with `logs` a dict of scalars for the trackers.
+        """
+        del penalty_inputs
+        return losses.critic_wasserstein_loss(real_scores, fake_scores), {}
+
+    def generator_objective(self, fake_scores):
+        """The generator's loss from the critic's scores of generated samples."""
+        return losses.generator_wasserstein_loss(fake_scores)
+
+    def critic_noise(self, real):
+        """Extra randomness a critic update needs (drawn outside the gradient)."""
+        del real
+        return None
+
+    def _critic_update(self, real):
+        critic = self.critic
+        batch_size = batch_size_of(real)
+        fake = ops.stop_gradient(
+            self.generator(self.sample_latent(batch_size), training=True)
+        )
+        noise = self.critic_noise(real)
+
+        def loss_fn(trainable):
+            non_trainable = [v.value for v in critic.non_trainable_variables]
+            real_scores, fake_scores, non_trainable = self._critic_scores(
+                trainable, non_trainable, real, fake
+            )
+
+            def score_fn(x):
+                scores, _ = critic.stateless_call(
+                    trainable, non_trainable, x, training=True
+                )
+                return scores
+
+            loss, logs = self.critic_objective(
+                real_scores, fake_scores, (score_fn, real, fake, noise)
+            )
+            logs["wasserstein_estimate"] = losses.wasserstein_estimate(
+                real_scores, fake_scores
+            )
+            return loss, (non_trainable, logs)
+
+        (loss, (non_trainable, logs)), grads = wgan_backend.value_and_grad(
+            loss_fn, [v.value for v in critic.trainable_variables]
+        )
+        wgan_backend.apply_gradients(
+            self.critic_optimizer, grads, critic.trainable_variables
+        )
+        for variable, value in zip(critic.non_trainable_variables, non_trainable):
+            variable.assign(value)
+        self.critic_loss_tracker.update_state(loss)
+        for metric in self.metrics:
+            if metric.name in logs:
+                metric.update_state(logs[metric.name])
+
+    def _generator_update(self, batch_size):
+        generator, critic = self.generator, self.critic
+        z = self.sample_latent(batch_size)
+        # The critic is a constant here: its values are read once, and nothing
+        # it computes (batch statistics, power iterations) is written back.
+        critic_trainable = [v.value for v in critic.trainable_variables]
+        critic_non_trainable = [v.value for v in critic.non_trainable_variables]
+
+        def loss_fn(trainable):
+            non_trainable = [v.value for v in generator.non_trainable_variables]
+            fake, non_trainable = generator.stateless_call(
+                trainable, non_trainable, z, training=True
+            )
+            scores, _ = critic.stateless_call(
+                critic_trainable, critic_non_trainable, fake, training=True
+            )
+            return self.generator_objective(scores), non_trainable
+
+        (loss, non_trainable), grads = wgan_backend.value_and_grad(
+            loss_fn, [v.value for v in generator.trainable_variables]
+        )
+        wgan_backend.apply_gradients(
+            self.generator_optimizer, grads, generator.trainable_variables
+        )
+        for variable, value in zip(generator.non_trainable_variables, non_trainable):
+            variable.assign(value)
+        self.generator_loss_tracker.update_state(loss)
+
+    def critic_steps_required(self, generator_iterations):
+        """Critic updates the generator waits for at a given generator update."""
+        if self.critic_schedule == "constant":
+            return self.critic_steps
+        boost = ops.logical_or(
+            generator_iterations < _ORIGINAL_WARMUP_STEPS,
+            generator_iterations % _ORIGINAL_BOOST_EVERY == 0,
+        )
+        return ops.where(boost, _ORIGINAL_BOOST_CRITIC_STEPS, self.critic_steps)
+
+    def _scheduled_generator_update(self, batch_size):
+        counter = self.critic_updates_since_generator
+        counter.assign(counter + self.critic_steps)
+        required = self.critic_steps_required(self.generator_optimizer.iterations)
+
+        def update():
+            self._generator_update(batch_size)
+            counter.assign(ops.zeros((), "int32"))
+
+        wgan_backend.cond_update(
+            counter >= ops.cast(required, "int32"),
+            update,
+            self.trainable_variables
+            + self.non_trainable_variables
+            + self.optimizer.variables
+            + self.metrics_variables,
+        )
+
+    def _wgan_test_step(self, data):
+        """The critic's Wasserstein estimate on held-out real samples."""
+        real = self._real_samples(data)
+        batch_size = batch_size_of(real)
+        fake = self.generator(self.sample_latent(batch_size), training=False)
+        real_scores = self.critic(real, training=False)
+        fake_scores = self.critic(fake, training=False)
+        self.wasserstein_estimate_tracker.update_state(
+            losses.wasserstein_estimate(real_scores, fake_scores)
+        )
+        self.critic_loss_tracker.update_state(
+            losses.critic_wasserstein_loss(real_scores, fake_scores)
+        )
+        self.generator_loss_tracker.update_state(self.generator_objective(fake_scores))
+        return {m.name: m.result() for m in self.metrics}
+
+    # --------------------------------------------------------------- sampling
+
+    def generate(self, num_samples, seed=None, batch_size=256):
+        """Samples from the generator in inference mode.
+
+        The noise comes from `numpy.random.default_rng(seed)`, so a seed gives
+        the same noise on every backend and the same samples for the same weights.
+
+        Args:
+            num_samples: int >= 1.
+            seed: int or None.
+            batch_size: int, samples per generator call.
+
+        Returns:
+            A numpy array `(num_samples, *sample_shape)`; images in [-1, 1].
+        """
+        _validate_int("num_samples", num_samples, 1)
+        _validate_int("batch_size", batch_size, 1)
+        z = (
+            np.random.default_rng(seed)
+            .standard_normal((num_samples, self.latent_dim))
+            .astype("float32")
+        )
+        outputs = [
+            ops.convert_to_numpy(
+                self.generator(z[start : start + batch_size], training=False)
+            )
+            for start in range(0, num_samples, batch_size)
+        ]
+        return np.concatenate(outputs)
+
+    # ----------------------------------------------------------------- config
+
+    # Keras does not save a SeedGenerator's state; the GAN saves it with its own
+    # variables so that a reloaded model continues with the same noise stream.
+    _SEED_STATE_KEY = "seed_generator_state"
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[self._SEED_STATE_KEY] = ops.convert_to_numpy(self.seed_generator.state)
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if self._SEED_STATE_KEY in keys:
+            self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
+        super().load_own_variables(
+            {key: store[key] for key in keys if key != self._SEED_STATE_KEY}
+        )
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "critic": keras.saving.serialize_keras_object(self.critic),
+            "latent_dim": self.latent_dim,
+            "critic_steps": self.critic_steps,
+            "critic_schedule": self.critic_schedule,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for name in ("generator", "critic"):
+            config[name] = keras.saving.deserialize_keras_object(config[name])
+        return cls(**config)
+
+
+def batch_size_of(x):
+    """The batch size of `x`: static where known, else a scalar tensor."""
+    return x.shape[0] if x.shape[0] is not None else ops.shape(x)[0]
+
+
+def _input_dim(model):
+    """The size of a model's single vector input, or None if unknown."""
+    inputs = getattr(model, "inputs", None)
+    try:
+        if inputs and len(inputs) == 1 and len(inputs[0].shape) == 2:
+            return inputs[0].shape[-1]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return None

@@ -1,0 +1,235 @@
+"""DCGAN generators and critics for 28x28 grey and 32x32 or 64x64 colour images."""
+
+import keras
+
+from wgan_keras.layers import SpectralNormalization
+
+
+def _validate_image_shape(image_shape):
+    shape = tuple(image_shape) if isinstance(image_shape, (list, tuple)) else None
+    if (
+        shape is None
+        or len(shape) != 3
+        or not all(isinstance(d, int) and d > 0 for d in shape)
+        or shape[0] != shape[1]
+        or shape[0] < 8
+    ):
+        raise ValueError(
+            "`image_shape` must be (size, size, channels) with size >= 8, e.g. "
+            f"(28, 28, 1), (32, 32, 3) or (64, 64, 3). Received: "
+            f"image_shape={image_shape!r}"
+        )
+    return shape
+
+
+def _validate_positive_int(name, value):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"`{name}` must be an int >= 1. Received: {name}={value!r}")
+
+
+def spatial_sizes(size):
+    """Feature-map sizes from the image down to the 3x3 or 4x4 base.
+
+    Each step halves the size, rounding up: 28 -> [28, 14, 7, 4] (the WGAN-GP
+    MNIST network, which crops 8 to 7), 32 -> [32, 16, 8, 4] and
+    64 -> [64, 32, 16, 8, 4] (the DCGAN LSUN network).
+    """
+    sizes = [size]
+    while sizes[-1] > 4:
+        sizes.append((sizes[-1] + 1) // 2)
+    return sizes
+
+
+@keras.saving.register_keras_serializable(package="wgan_keras")
+class DCGANGenerator(keras.Model):
+    """DCGAN generator: a dense projection, then stride-2 transposed convolutions.
+
+    Channels halve at each upsampling, from `dim * 2**(n - 1)` at the 4x4 base to
+    `dim` before the last layer, which outputs `image_shape[-1]` channels through
+    `tanh` (images in [-1, 1]). For 28x28 the 8x8 map is cropped to 7x7, as in the
+    WGAN-GP MNIST network.
+
+    Args:
+        latent_dim: int, size of the noise vector `z`.
+        image_shape: `(size, size, channels)`, e.g. `(28, 28, 1)`,
+            `(32, 32, 3)`, `(64, 64, 3)`.
+        dim: int, width multiplier (64 in both papers).
+        kernel_size: int, size of the transposed-convolution kernels (5 as in
+            WGAN-GP; DCGAN uses 4).
+        batch_norm: bool, batch normalization after the projection and each
+            hidden upsampling (DCGAN). The WGAN-GP MNIST generator has none.
+
+    Example:
+
+    ```python
+    generator = wk.networks.DCGANGenerator(latent_dim=128, image_shape=(28, 28, 1))
+    images = generator(keras.random.normal((16, 128)))  # (16, 28, 28, 1)
+    ```
+
+    Reference:
+        Radford et al., "Unsupervised Representation Learning with Deep
+        Convolutional Generative Adversarial Networks", 2016; Gulrajani et al.,
+        "Improved Training of Wasserstein GANs", 2017 (gan_mnist.py).
+    """
+
+    def __init__(
+        self,
+        latent_dim=128,
+        image_shape=(28, 28, 1),
+        dim=64,
+        kernel_size=5,
+        batch_norm=True,
+        **kwargs,
+    ):
+        image_shape = _validate_image_shape(image_shape)
+        _validate_positive_int("latent_dim", latent_dim)
+        _validate_positive_int("dim", dim)
+        _validate_positive_int("kernel_size", kernel_size)
+        sizes = spatial_sizes(image_shape[0])[::-1]  # e.g. [4, 7, 14, 28]
+        num_upsamplings = len(sizes) - 1
+
+        # === Functional model ===
+        z = keras.Input(shape=(latent_dim,), name="z")
+        channels = dim * 2 ** (num_upsamplings - 1)
+        x = keras.layers.Dense(
+            sizes[0] * sizes[0] * channels, use_bias=not batch_norm, name="project"
+        )(z)
+        if batch_norm:
+            x = keras.layers.BatchNormalization(name="project_bn")(x)
+        x = keras.layers.ReLU()(x)
+        x = keras.layers.Reshape((sizes[0], sizes[0], channels))(x)  # (B, 4, 4, C)
+        for i, size in enumerate(sizes[1:]):
+            last = i == num_upsamplings - 1
+            channels = image_shape[-1] if last else channels // 2
+            x = keras.layers.Conv2DTranspose(
+                channels,
+                kernel_size,
+                strides=2,
+                padding="same",
+                use_bias=last or not batch_norm,
+                name=f"upsample_{i}",
+            )(x)
+            if x.shape[1] > size:  # 8 -> 7 on the way to 28
+                crop = x.shape[1] - size
+                x = keras.layers.Cropping2D(((0, crop), (0, crop)))(x)
+            if last:
+                x = keras.layers.Activation("tanh", name="images")(x)
+            else:
+                if batch_norm:
+                    x = keras.layers.BatchNormalization(name=f"upsample_{i}_bn")(x)
+                x = keras.layers.ReLU()(x)
+        super().__init__(inputs=z, outputs=x, **kwargs)
+
+        # === Config ===
+        self.latent_dim = latent_dim
+        self.image_shape = image_shape
+        self.dim = dim
+        self.kernel_size = kernel_size
+        self.batch_norm = batch_norm
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "latent_dim": self.latent_dim,
+            "image_shape": self.image_shape,
+            "dim": self.dim,
+            "kernel_size": self.kernel_size,
+            "batch_norm": self.batch_norm,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="wgan_keras")
+class DCGANCritic(keras.Model):
+    """DCGAN critic: stride-2 convolutions with LeakyReLU(0.2), then one score.
+
+    Channels double from `dim` at each downsampling until the map is 4x4 (or 3x3);
+    a dense layer returns one unbounded score per image (no sigmoid).
+
+    Args:
+        image_shape: `(size, size, channels)`.
+        dim: int, width multiplier (64 in both papers).
+        kernel_size: int, convolution kernel size (5 as in WGAN-GP).
+        spectral_norm: bool, wrap every convolution and the output layer in
+            `wk.layers.SpectralNormalization` (for `wk.SNWGAN`).
+        batch_norm: bool, batch normalization after every convolution but the
+            first (the original WGAN's DCGAN critic). Must stay False for the
+            gradient penalty, which batch statistics would break.
+        power_iterations: int, power iterations of the spectral normalization.
+
+    Example:
+
+    ```python
+    critic = wk.networks.DCGANCritic(image_shape=(28, 28, 1))
+    scores = critic(keras.random.normal((16, 28, 28, 1)))  # (16, 1)
+    ```
+
+    Reference:
+        Radford et al. 2016; Gulrajani et al. 2017 (gan_mnist.py); Miyato et al.
+        2018 (spectral normalization).
+    """
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        dim=64,
+        kernel_size=5,
+        spectral_norm=False,
+        batch_norm=False,
+        power_iterations=1,
+        **kwargs,
+    ):
+        image_shape = _validate_image_shape(image_shape)
+        _validate_positive_int("dim", dim)
+        _validate_positive_int("kernel_size", kernel_size)
+        _validate_positive_int("power_iterations", power_iterations)
+
+        def maybe_sn(layer):
+            if spectral_norm:
+                return SpectralNormalization(
+                    layer, power_iterations=power_iterations, name=f"{layer.name}_sn"
+                )
+            return layer
+
+        # === Functional model ===
+        images = keras.Input(shape=image_shape, name="images")
+        x = images
+        for i in range(len(spatial_sizes(image_shape[0])) - 1):
+            conv = keras.layers.Conv2D(
+                dim * 2**i, kernel_size, strides=2, padding="same", name=f"conv_{i}"
+            )
+            x = maybe_sn(conv)(x)
+            if batch_norm and i > 0:
+                x = keras.layers.BatchNormalization(name=f"conv_{i}_bn")(x)
+            x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
+        x = keras.layers.Flatten()(x)
+        scores = maybe_sn(keras.layers.Dense(1, name="score"))(x)  # (B, 1)
+        super().__init__(inputs=images, outputs=scores, **kwargs)
+
+        # === Config ===
+        self.image_shape = image_shape
+        self.dim = dim
+        self.kernel_size = kernel_size
+        self.spectral_norm = spectral_norm
+        self.batch_norm = batch_norm
+        self.power_iterations = power_iterations
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "image_shape": self.image_shape,
+            "dim": self.dim,
+            "kernel_size": self.kernel_size,
+            "spectral_norm": self.spectral_norm,
+            "batch_norm": self.batch_norm,
+            "power_iterations": self.power_iterations,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
