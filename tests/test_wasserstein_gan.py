@@ -344,3 +344,4 @@ def test_validation_data_reports_the_estimate():
         toy_data(16 * 5), batch_size=16, validation_data=toy_data(32, 1), verbose=0
     ).history
     assert np.isfinite(logs["val_wasserstein_estimate"]).all()
+    assert "val_gradient_penalty" not in logs  # evaluation computes no penalty
