@@ -478,6 +478,23 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         del real
         return None
 
+    @staticmethod
+    def _update(network, optimizer, loss_fn):
+        """One optimizer step on `network`'s trainable weights.
+
+        `loss_fn(trainable_values)` returns `(loss, (non_trainable, aux))`: the
+        loss, the network's new non-trainable values (written back here) and
+        anything else to hand back. Returns `(loss, aux)`.
+        """
+        trainable = network.trainable_variables
+        (loss, (non_trainable, aux)), grads = wgan_backend.value_and_grad(
+            loss_fn, [v.value for v in trainable]
+        )
+        wgan_backend.apply_gradients(optimizer, grads, trainable)
+        for variable, value in zip(network.non_trainable_variables, non_trainable):
+            variable.assign(value)
+        return loss, aux
+
     def _critic_update(self, real):
         critic = self.critic
         batch_size = batch_size_of(real)
@@ -506,14 +523,7 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             )
             return loss, (non_trainable, logs)
 
-        (loss, (non_trainable, logs)), grads = wgan_backend.value_and_grad(
-            loss_fn, [v.value for v in critic.trainable_variables]
-        )
-        wgan_backend.apply_gradients(
-            self.critic_optimizer, grads, critic.trainable_variables
-        )
-        for variable, value in zip(critic.non_trainable_variables, non_trainable):
-            variable.assign(value)
+        loss, logs = self._update(critic, self.critic_optimizer, loss_fn)
         self.critic_loss_tracker.update_state(loss)
         for metric in self.metrics:
             if metric.name in logs:
@@ -535,16 +545,9 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             scores, _ = critic.stateless_call(
                 critic_trainable, critic_non_trainable, fake, training=True
             )
-            return self.generator_objective(scores), non_trainable
+            return self.generator_objective(scores), (non_trainable, None)
 
-        (loss, non_trainable), grads = wgan_backend.value_and_grad(
-            loss_fn, [v.value for v in generator.trainable_variables]
-        )
-        wgan_backend.apply_gradients(
-            self.generator_optimizer, grads, generator.trainable_variables
-        )
-        for variable, value in zip(generator.non_trainable_variables, non_trainable):
-            variable.assign(value)
+        loss, _ = self._update(generator, self.generator_optimizer, loss_fn)
         self.generator_loss_tracker.update_state(loss)
 
     def critic_steps_required(self, generator_iterations):

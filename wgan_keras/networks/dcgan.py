@@ -2,7 +2,7 @@
 
 import keras
 
-from wgan_keras.layers import SpectralNormalization
+from wgan_keras.networks.common import spectral_norm_wrapper, validate_positive_int
 
 
 def _validate_image_shape(image_shape):
@@ -20,11 +20,6 @@ def _validate_image_shape(image_shape):
             f"image_shape={image_shape!r}"
         )
     return shape
-
-
-def _validate_positive_int(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"`{name}` must be an int >= 1. Received: {name}={value!r}")
 
 
 def spatial_sizes(size):
@@ -82,9 +77,9 @@ class DCGANGenerator(keras.Model):
         **kwargs,
     ):
         image_shape = _validate_image_shape(image_shape)
-        _validate_positive_int("latent_dim", latent_dim)
-        _validate_positive_int("dim", dim)
-        _validate_positive_int("kernel_size", kernel_size)
+        validate_positive_int("latent_dim", latent_dim)
+        validate_positive_int("dim", dim)
+        validate_positive_int("kernel_size", kernel_size)
         sizes = spatial_sizes(image_shape[0])[::-1]  # e.g. [4, 7, 14, 28]
         num_upsamplings = len(sizes) - 1
 
@@ -184,17 +179,11 @@ class DCGANCritic(keras.Model):
         **kwargs,
     ):
         image_shape = _validate_image_shape(image_shape)
-        _validate_positive_int("dim", dim)
-        _validate_positive_int("kernel_size", kernel_size)
-        _validate_positive_int("power_iterations", power_iterations)
+        validate_positive_int("dim", dim)
+        validate_positive_int("kernel_size", kernel_size)
+        validate_positive_int("power_iterations", power_iterations)
 
-        def maybe_sn(layer):
-            if spectral_norm:
-                return SpectralNormalization(
-                    layer, power_iterations=power_iterations, name=f"{layer.name}_sn"
-                )
-            return layer
-
+        maybe_sn = spectral_norm_wrapper(spectral_norm, power_iterations)
         # === Functional model ===
         images = keras.Input(shape=image_shape, name="images")
         x = images

@@ -4,8 +4,7 @@ import math
 
 import keras
 
-from wgan_keras.layers import SpectralNormalization
-from wgan_keras.networks.dcgan import _validate_positive_int
+from wgan_keras.networks.common import spectral_norm_wrapper, validate_positive_int
 
 
 def _validate_shape(name, shape):
@@ -55,9 +54,9 @@ class MLPGenerator(keras.Model):
         output_activation=None,
         **kwargs,
     ):
-        _validate_positive_int("latent_dim", latent_dim)
-        _validate_positive_int("hidden_dim", hidden_dim)
-        _validate_positive_int("num_hidden_layers", num_hidden_layers)
+        validate_positive_int("latent_dim", latent_dim)
+        validate_positive_int("hidden_dim", hidden_dim)
+        validate_positive_int("num_hidden_layers", num_hidden_layers)
         output_shape = _validate_shape("output_shape", output_shape)
         activation = output_activation
         if activation is None and len(output_shape) == 3:
@@ -129,17 +128,11 @@ class MLPCritic(keras.Model):
         **kwargs,
     ):
         input_shape = _validate_shape("input_shape", input_shape)
-        _validate_positive_int("hidden_dim", hidden_dim)
-        _validate_positive_int("num_hidden_layers", num_hidden_layers)
-        _validate_positive_int("power_iterations", power_iterations)
+        validate_positive_int("hidden_dim", hidden_dim)
+        validate_positive_int("num_hidden_layers", num_hidden_layers)
+        validate_positive_int("power_iterations", power_iterations)
 
-        def maybe_sn(layer):
-            if spectral_norm:
-                return SpectralNormalization(
-                    layer, power_iterations=power_iterations, name=f"{layer.name}_sn"
-                )
-            return layer
-
+        maybe_sn = spectral_norm_wrapper(spectral_norm, power_iterations)
         # === Functional model ===
         samples = keras.Input(shape=input_shape, name="samples")
         x = keras.layers.Flatten()(samples) if len(input_shape) > 1 else samples
