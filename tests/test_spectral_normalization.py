@@ -126,3 +126,20 @@ def test_serialization_round_trip_keeps_outputs(tmp_path):
     np.testing.assert_allclose(
         to_numpy(loaded(x, training=False)), to_numpy(critic(x, training=False)), 1e-5
     )
+
+
+def test_converge_singular_vector_finds_sigma_and_leaves_weights_alone():
+    layer = dense_sn(units=16, inputs=16)
+    rng = np.random.default_rng(0)
+    # Close top singular values (ratio 0.98): one power iteration per call lags.
+    left, _ = np.linalg.qr(rng.normal(size=(16, 16)))
+    right, _ = np.linalg.qr(rng.normal(size=(16, 16)))
+    singular = np.linspace(1.0, 0.2, 16)
+    singular[1] = 0.98
+    layer.layer.kernel.assign((left * singular) @ right.T)
+    kernel = to_numpy(layer.layer.kernel)
+    iterations = layer.converge_singular_vector()
+    assert 1 < iterations < 1000
+    np.testing.assert_array_equal(to_numpy(layer.layer.kernel), kernel)
+    normalized, _ = layer.normalized_kernel(training=False)
+    assert top_singular_value(to_numpy(normalized)) == pytest.approx(1.0, abs=1e-4)

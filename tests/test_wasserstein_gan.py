@@ -256,12 +256,14 @@ def test_sn_wgan_requires_a_spectrally_normalized_critic():
         tiny_toy_gan(wk.SNWGAN, {"spectral_norm": True}, loss="bce")
 
 
-@pytest.mark.slow
-def test_spectral_norm_holds_after_training():
+@pytest.mark.parametrize("loss", ["wasserstein", "hinge"])
+def test_spectral_norm_holds_after_training(loss):
+    # One power iteration per training call (the paper) lags once training
+    # brings the top singular values together; fit converges `u` at the end.
     keras.utils.set_random_seed(0)
-    gan = tiny_toy_gan(wk.SNWGAN, {"spectral_norm": True}, loss="hinge")
+    gan = tiny_toy_gan(wk.SNWGAN, {"spectral_norm": True}, loss=loss)
     gan.compile()
-    gan.fit(toy_data(16 * 5 * 100), batch_size=16, verbose=0)
+    gan.fit(toy_data(16 * 5 * 30), batch_size=16, verbose=0)
     layers = [
         layer
         for layer in gan.critic._flatten_layers()

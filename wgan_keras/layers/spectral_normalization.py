@@ -1,6 +1,7 @@
 """Spectral normalization that works the same on TensorFlow, JAX and PyTorch."""
 
 import keras
+import numpy as np
 from keras import ops
 
 
@@ -86,6 +87,39 @@ class SpectralNormalization(keras.layers.Wrapper):
         v = ops.stop_gradient(v)
         sigma = ops.sum(ops.matmul(v, w) * u)
         return kernel / sigma, u
+
+    def converge_singular_vector(self, max_iterations=1000, tolerance=1e-7):
+        """Runs the power iteration on the current kernel to convergence.
+
+        Training runs `power_iterations` steps per call, which lags when the
+        top singular values of the kernel are close (spectral normalization
+        itself pushes them together; ratios of 0.98 are common) and the
+        weights keep moving. Called once after training (`WassersteinGAN.fit`
+        does), this stores the top singular vector of the final kernel in `u`, so
+        that inference divides by the kernel's true largest singular value. It
+        changes no weight.
+
+        Args:
+            max_iterations: int, most power-iteration steps.
+            tolerance: float, stop once `u` moves less than this (L2).
+
+        Returns:
+            The number of iterations run.
+        """
+        kernel = np.asarray(ops.convert_to_numpy(self.layer.kernel), "float64")
+        w = kernel.reshape(-1, kernel.shape[-1])  # (fan_in, units)
+        u = np.asarray(ops.convert_to_numpy(self.u), "float64")  # (1, units)
+        iterations, moved = 0, np.inf
+        while iterations < max_iterations and moved >= tolerance:
+            iterations += 1
+            v = u @ w.T
+            v /= np.linalg.norm(v) + self.epsilon
+            new_u = v @ w
+            new_u /= np.linalg.norm(new_u) + self.epsilon
+            moved = np.linalg.norm(new_u - u)
+            u = new_u
+        self.u.assign(u.astype(self.u.dtype))
+        return iterations
 
     def call(self, inputs, training=False):
         kernel, u = self.normalized_kernel(training=training)

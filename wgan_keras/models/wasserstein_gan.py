@@ -6,6 +6,7 @@ from keras import ops
 
 from wgan_keras import backend as wgan_backend
 from wgan_keras import losses
+from wgan_keras.layers import SpectralNormalization
 from wgan_keras.models.critic_batches import group_critic_batches
 
 CRITIC_SCHEDULES = ("constant", "original")
@@ -384,7 +385,7 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         data, steps = group_critic_batches(
             x, batch_size, self.critic_steps, shuffle=shuffle, seed=self.seed
         )
-        return super().fit(
+        history = super().fit(
             data,
             epochs=epochs,
             verbose=verbose,
@@ -398,6 +399,13 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             validation_batch_size=validation_batch_size or batch_size,
             validation_freq=validation_freq,
         )
+        # Spectral normalization tracks sigma with one power iteration per step;
+        # converge it on the final weights so inference normalizes exactly.
+        for network in (self.critic, self.generator):
+            for layer in network._flatten_layers():
+                if isinstance(layer, SpectralNormalization):
+                    layer.converge_singular_vector()
+        return history
 
     # ------------------------------------------------------------- train step
 
