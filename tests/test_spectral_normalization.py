@@ -114,6 +114,8 @@ def test_layer_without_kernel_is_refused():
 def test_power_iterations_must_be_positive():
     with pytest.raises(ValueError, match="Received: power_iterations=0"):
         wk.layers.SpectralNormalization(keras.layers.Dense(2), power_iterations=0)
+    with pytest.raises(ValueError, match="Received: power_iterations=True"):
+        wk.layers.SpectralNormalization(keras.layers.Dense(2), power_iterations=True)
 
 
 def test_serialization_round_trip_keeps_outputs(tmp_path):

@@ -4,6 +4,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from wgan_keras.validation import validate_int
+
 
 @keras.saving.register_keras_serializable(package="wgan_keras")
 class SpectralNormalization(keras.layers.Wrapper):
@@ -45,11 +47,7 @@ class SpectralNormalization(keras.layers.Wrapper):
 
     def __init__(self, layer, power_iterations=1, epsilon=1e-12, **kwargs):
         super().__init__(layer, **kwargs)
-        if not isinstance(power_iterations, int) or power_iterations < 1:
-            raise ValueError(
-                "`power_iterations` must be an int >= 1. "
-                f"Received: power_iterations={power_iterations!r}"
-            )
+        validate_int("power_iterations", power_iterations)
         self.power_iterations = power_iterations
         self.epsilon = epsilon
 

@@ -8,6 +8,7 @@ from wgan_keras import backend as wgan_backend
 from wgan_keras import losses
 from wgan_keras.layers import SpectralNormalization
 from wgan_keras.models.critic_batches import group_critic_batches
+from wgan_keras.validation import validate_int
 
 CRITIC_SCHEDULES = ("constant", "original")
 
@@ -16,13 +17,6 @@ CRITIC_SCHEDULES = ("constant", "original")
 _ORIGINAL_WARMUP_STEPS = 25
 _ORIGINAL_BOOST_EVERY = 500
 _ORIGINAL_BOOST_CRITIC_STEPS = 100
-
-
-def _validate_int(name, value, minimum):
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ValueError(
-            f"`{name}` must be an int >= {minimum}. Received: {name}={value!r}"
-        )
 
 
 class OptimizerPair:
@@ -149,7 +143,7 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
                     f"`{name}` must be a keras.Model. Received: {name} of type "
                     f"{type(network).__name__}"
                 )
-        _validate_int("critic_steps", critic_steps, 1)
+        validate_int("critic_steps", critic_steps)
         if critic_schedule not in CRITIC_SCHEDULES:
             raise ValueError(
                 f"`critic_schedule` must be one of {CRITIC_SCHEDULES}. "
@@ -163,7 +157,7 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
                     "Could not read `latent_dim` from the generator's input; pass "
                     "it. Received: latent_dim=None"
                 )
-        _validate_int("latent_dim", latent_dim, 1)
+        validate_int("latent_dim", latent_dim)
         if generator_latent_dim is not None and generator_latent_dim != latent_dim:
             raise ValueError(
                 f"`latent_dim` must match the generator's input size "
@@ -381,7 +375,7 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
                 f"leave `y` unset. Received: y of type {type(y).__name__}"
             )
         if batch_size is not None:
-            _validate_int("batch_size", batch_size, 1)
+            validate_int("batch_size", batch_size)
         data, steps = group_critic_batches(
             x, batch_size, self.critic_steps, shuffle=shuffle, seed=self.seed
         )
@@ -624,8 +618,8 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         Returns:
             A numpy array `(num_samples, *sample_shape)`; images in [-1, 1].
         """
-        _validate_int("num_samples", num_samples, 1)
-        _validate_int("batch_size", batch_size, 1)
+        validate_int("num_samples", num_samples)
+        validate_int("batch_size", batch_size)
         z = (
             np.random.default_rng(seed)
             .standard_normal((num_samples, self.latent_dim))

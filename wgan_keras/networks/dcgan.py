@@ -2,7 +2,8 @@
 
 import keras
 
-from wgan_keras.networks.common import spectral_norm_wrapper, validate_positive_int
+from wgan_keras.networks.common import spectral_norm_wrapper
+from wgan_keras.validation import validate_int
 
 
 def _validate_image_shape(image_shape):
@@ -77,9 +78,9 @@ class DCGANGenerator(keras.Model):
         **kwargs,
     ):
         image_shape = _validate_image_shape(image_shape)
-        validate_positive_int("latent_dim", latent_dim)
-        validate_positive_int("dim", dim)
-        validate_positive_int("kernel_size", kernel_size)
+        validate_int("latent_dim", latent_dim)
+        validate_int("dim", dim)
+        validate_int("kernel_size", kernel_size)
         sizes = spatial_sizes(image_shape[0])[::-1]  # e.g. [4, 7, 14, 28]
         num_upsamplings = len(sizes) - 1
 
@@ -179,11 +180,12 @@ class DCGANCritic(keras.Model):
         **kwargs,
     ):
         image_shape = _validate_image_shape(image_shape)
-        validate_positive_int("dim", dim)
-        validate_positive_int("kernel_size", kernel_size)
-        validate_positive_int("power_iterations", power_iterations)
+        validate_int("dim", dim)
+        validate_int("kernel_size", kernel_size)
+        validate_int("power_iterations", power_iterations)
 
         maybe_sn = spectral_norm_wrapper(spectral_norm, power_iterations)
+
         # === Functional model ===
         images = keras.Input(shape=image_shape, name="images")
         x = images

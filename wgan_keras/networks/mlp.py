@@ -4,7 +4,8 @@ import math
 
 import keras
 
-from wgan_keras.networks.common import spectral_norm_wrapper, validate_positive_int
+from wgan_keras.networks.common import spectral_norm_wrapper
+from wgan_keras.validation import validate_int
 
 
 def _validate_shape(name, shape):
@@ -54,9 +55,9 @@ class MLPGenerator(keras.Model):
         output_activation=None,
         **kwargs,
     ):
-        validate_positive_int("latent_dim", latent_dim)
-        validate_positive_int("hidden_dim", hidden_dim)
-        validate_positive_int("num_hidden_layers", num_hidden_layers)
+        validate_int("latent_dim", latent_dim)
+        validate_int("hidden_dim", hidden_dim)
+        validate_int("num_hidden_layers", num_hidden_layers)
         output_shape = _validate_shape("output_shape", output_shape)
         activation = output_activation
         if activation is None and len(output_shape) == 3:
@@ -128,11 +129,12 @@ class MLPCritic(keras.Model):
         **kwargs,
     ):
         input_shape = _validate_shape("input_shape", input_shape)
-        validate_positive_int("hidden_dim", hidden_dim)
-        validate_positive_int("num_hidden_layers", num_hidden_layers)
-        validate_positive_int("power_iterations", power_iterations)
+        validate_int("hidden_dim", hidden_dim)
+        validate_int("num_hidden_layers", num_hidden_layers)
+        validate_int("power_iterations", power_iterations)
 
         maybe_sn = spectral_norm_wrapper(spectral_norm, power_iterations)
+
         # === Functional model ===
         samples = keras.Input(shape=input_shape, name="samples")
         x = keras.layers.Flatten()(samples) if len(input_shape) > 1 else samples

@@ -1,0 +1,9 @@
+"""Argument checks shared across the package, with Keras-style messages."""
+
+
+def validate_int(name, value, minimum=1):
+    """Raises unless `value` is an int (not a bool) >= `minimum`."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ValueError(
+            f"`{name}` must be an int >= {minimum}. Received: {name}={value!r}"
+        )
