@@ -1,8 +1,10 @@
+import json
 import os
 import subprocess
 import sys
 
 import keras
+import pytest
 from PIL import Image
 
 import wgan_keras  # noqa: F401  (registers the classes for loading)
@@ -28,14 +30,91 @@ def test_toy_example_smoke_run_writes_its_outputs(tmp_path):
     assert "Modes covered:" in result.stdout
     with Image.open(tmp_path / "samples.png") as image:
         assert image.size == (512, 512) and image.mode == "RGB"
-    rows = (tmp_path / "history.csv").read_text().strip().splitlines()
+    with Image.open(tmp_path / "wasserstein.png") as image:
+        assert image.mode == "RGB"
+    rows = (tmp_path / "epochs.csv").read_text().strip().splitlines()
     assert rows[0].split(",") == [
         "epoch",
         "critic_loss",
         "generator_loss",
         "gradient_penalty",
         "wasserstein_estimate",
+        "exact_wasserstein",
+        "dev_wasserstein_estimate",
     ]
     assert len(rows) == 3  # header and two epochs
+    assert all(float(row.split(",")[5]) > 0 for row in rows[1:])  # exact W1
     generator = keras.saving.load_model(tmp_path / "generator.keras")
     assert tuple(generator.output.shape) == (None, 2)
+
+
+def run_example(name, *flags):
+    env = dict(os.environ, KERAS_BACKEND=keras.config.backend())
+    result = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "examples", name), *flags],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    "script, image_shape",
+    [("train_mnist.py", (28, 28, 1)), ("train_images.py", (32, 32, 3))],
+)
+def test_image_example_smoke_run_trains_resumes_and_samples(
+    tmp_path, script, image_shape
+):
+    out = tmp_path / "run"
+    stdout = run_example(script, "--smoke", f"--output_dir={out}")
+    assert f"Wrote {out / 'generator.keras'}" in stdout
+    grids = sorted(os.listdir(out / "grids"))
+    assert grids == ["grid.gif", "grid_epoch_0001.png", "grid_epoch_0002.png"]
+    side = 8 * (image_shape[0] + 2) + 2  # 64 samples, 8 x 8
+    with Image.open(out / "grids" / "grid_epoch_0002.png") as image:
+        assert image.size == (side, side)
+        assert image.mode == ("L" if image_shape[-1] == 1 else "RGB")
+    steps = (out / "logs" / "steps.csv").read_text().splitlines()
+    assert len(steps) == 1  # header only: steps are logged every 10
+    epochs = (out / "logs" / "epochs.csv").read_text().splitlines()
+    assert epochs[0].startswith("epoch,") and len(epochs) == 3
+    run = json.loads((out / "run.json").read_text())
+    assert run["generator_steps"] == 4 and run["sessions"] == 1
+    generator = keras.saving.load_model(out / "generator.keras")
+    assert tuple(generator.output.shape[1:]) == image_shape
+
+    # Rerunning the same command finds the backup: nothing left to train.
+    stdout = run_example(script, "--smoke", f"--output_dir={out}")
+    assert "Resuming from" in stdout and "at epoch 2" in stdout
+    run = json.loads((out / "run.json").read_text())
+    assert run["generator_steps"] == 4
+
+    samples = tmp_path / "samples"
+    stdout = run_example(
+        "sample.py", f"--model={out / 'gan.keras'}", f"--output_dir={samples}"
+    )
+    with Image.open(samples / "samples.png") as image:
+        assert image.size == (side, side)
+    with Image.open(samples / "interpolation.png") as image:  # 8 strips of 10
+        assert image.size == (10 * (image_shape[0] + 2) + 2, side)
+
+
+def test_mnist_example_fails_fast_without_its_data(tmp_path):
+    env = dict(os.environ, KERAS_BACKEND=keras.config.backend())
+    result = subprocess.run(
+        [
+            sys.executable,
+            os.path.join(ROOT, "examples", "train_mnist.py"),
+            f"--data={tmp_path / 'missing.npz'}",
+            f"--output_dir={tmp_path}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "No such .npz file" in result.stderr

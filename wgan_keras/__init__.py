@@ -1,6 +1,16 @@
 """wgan-keras: Wasserstein GANs for Keras 3 on TensorFlow, JAX and PyTorch."""
 
-from wgan_keras import constraints, datasets, layers, losses, networks  # noqa: F401
+from wgan_keras import (  # noqa: F401
+    callbacks,
+    constraints,
+    datasets,
+    layers,
+    losses,
+    networks,
+    presets,
+    visualization,
+)
 from wgan_keras.models import SNWGAN, WGAN, WGANGP, WassersteinGAN  # noqa: F401
+from wgan_keras.presets import list_generators, load_generator  # noqa: F401
 
 __version__ = "0.1.0"

@@ -99,7 +99,28 @@ def _endless(iterable):
         yield from iterable
 
 
-def group_critic_batches(x, batch_size, critic_steps, shuffle=True, seed=None):
+def _check_sample_shape(shape, sample_shape):
+    """Raises unless samples of `shape` (no batch axis) fit the critic."""
+    if sample_shape is None:
+        return
+    shape = tuple(shape)
+    if len(shape) != len(sample_shape) or any(
+        have is not None and have != want for have, want in zip(shape, sample_shape)
+    ):
+        hint = ""
+        if len(shape) == len(sample_shape) == 3 and shape[:2] == sample_shape[:2]:
+            hint = f" (the critic takes {sample_shape[-1]} channels)"
+        elif len(shape) == 2 and len(sample_shape) == 3 and sample_shape[-1] == 1:
+            hint = " (add a channel axis: `x[..., None]`)"
+        raise ValueError(
+            f"Real samples must have the generator's sample shape {sample_shape}"
+            f"{hint}. Received: samples of shape {shape}"
+        )
+
+
+def group_critic_batches(
+    x, batch_size, critic_steps, shuffle=True, seed=None, sample_shape=None
+):
     """Returns `(data, steps_per_epoch)` for `keras.Model.fit`.
 
     Args:
@@ -111,6 +132,8 @@ def group_critic_batches(x, batch_size, critic_steps, shuffle=True, seed=None):
         critic_steps: int, critic updates per train step.
         shuffle: whether to reshuffle arrays every epoch.
         seed: seed of that shuffle.
+        sample_shape: the generator's sample shape, to check the data against
+            (where it is known before training).
 
     Returns:
         The grouped data and the number of train steps in one pass over `x`
@@ -119,6 +142,10 @@ def group_critic_batches(x, batch_size, critic_steps, shuffle=True, seed=None):
     if hasattr(x, "element_spec") and hasattr(x, "unbatch"):  # tf.data.Dataset
         spec = _first_leaf(x.element_spec)
         _check_floating(spec.dtype)
+        if spec.shape.rank is not None:
+            _check_sample_shape(spec.shape[1:], sample_shape)
+        if int(x.cardinality()) == 0:
+            raise ValueError("`x` is an empty dataset. Received: 0 batches")
         per_batch = batch_size or spec.shape[0]
         if per_batch is None:  # e.g. `.batch(m)` without drop_remainder
             first = next(iter(x.take(1)), None)
@@ -135,6 +162,13 @@ def group_critic_batches(x, batch_size, critic_steps, shuffle=True, seed=None):
             raise ValueError(
                 "`x` must have a batch axis and at least one sample axis, e.g. "
                 f"(N, 2) or (N, 28, 28, 1). Received: x with shape {x.shape}"
+            )
+        _check_sample_shape(x.shape[1:], sample_shape)
+        finite = np.isfinite(x)
+        if not finite.all():
+            raise ValueError(
+                f"`x` must be finite. Received: x with {x.size - finite.sum()} "
+                "NaN or inf values"
             )
         batch_size = batch_size or 64
         data = ArrayCriticBatches(x, batch_size, critic_steps, shuffle, seed)

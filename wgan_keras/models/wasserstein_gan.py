@@ -377,7 +377,12 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         if batch_size is not None:
             validate_int("batch_size", batch_size)
         data, steps = group_critic_batches(
-            x, batch_size, self.critic_steps, shuffle=shuffle, seed=self.seed
+            x,
+            batch_size,
+            self.critic_steps,
+            shuffle=shuffle,
+            seed=self.seed,
+            sample_shape=self.sample_shape,
         )
         history = super().fit(
             data,

@@ -1,0 +1,167 @@
+"""What train_mnist.py and train_images.py share: networks, callbacks, saving.
+
+Not a script: the two examples import it (they run from any directory, as
+`python examples/<name>.py`, so this folder is on `sys.path`).
+"""
+
+import json
+import os
+import time
+
+import keras
+from absl import app, flags
+
+import wgan_keras as wk
+
+GRID_SAMPLES = 64
+HELD_OUT_SAMPLES = 1024
+
+
+def define_flags(generator_steps, generator_steps_help, steps_per_epoch):
+    """Defines the flags both image examples take, with their defaults."""
+    flags.DEFINE_string("data_dir", None, "tensorflow-datasets data directory.")
+    flags.DEFINE_enum(
+        "method",
+        "gp",
+        ["clip", "gp", "sn"],
+        "Lipschitz method: weight clipping (WGAN), gradient penalty (WGAN-GP) or "
+        "spectral normalization (SN-GAN).",
+    )
+    flags.DEFINE_integer("generator_steps", generator_steps, generator_steps_help)
+    flags.DEFINE_integer(
+        "steps_per_epoch",
+        steps_per_epoch,
+        "Generator updates between grids, logs and backups.",
+    )
+    flags.DEFINE_integer("batch_size", 64, "Samples per critic batch (m = 64).")
+    flags.DEFINE_integer("critic_steps", 5, "Critic updates per generator update.")
+    flags.DEFINE_integer("latent_dim", 128, "Noise size (128 in WGAN-GP).")
+    flags.DEFINE_integer("dim", 64, "Network width multiplier (64 in DCGAN).")
+    flags.DEFINE_integer("seed", 0, "Seed of weights, data order and training noise.")
+    flags.DEFINE_bool(
+        "smoke", False, "A few steps on synthetic data at tiny width (CI)."
+    )
+
+
+def schedule(settings):
+    """`(generator_steps, steps_per_epoch, dim)` from the flags; tiny for --smoke."""
+    if settings.smoke:
+        return 4, 2, 8
+    steps, per_epoch = settings.generator_steps, settings.steps_per_epoch
+    if per_epoch < 1 or steps % per_epoch:
+        raise app.UsageError(
+            "--generator_steps must be a multiple of --steps_per_epoch. "
+            f"Received: --generator_steps={steps}, --steps_per_epoch={per_epoch}"
+        )
+    return steps, per_epoch, settings.dim
+
+
+def build_gan(method, image_shape, latent_dim, dim, critic_steps, seed):
+    """DCGAN networks with `method`'s Lipschitz constraint and batch norm.
+
+    - gp:   no batch norm anywhere (batch statistics break the penalty);
+    - clip: batch norm in both networks (the WGAN reference code);
+    - sn:   spectral normalization in the critic, batch norm in the generator.
+    """
+    generator = wk.networks.DCGANGenerator(
+        latent_dim=latent_dim,
+        image_shape=image_shape,
+        dim=dim,
+        batch_norm=method != "gp",
+    )
+    critic = wk.networks.DCGANCritic(
+        image_shape=image_shape,
+        dim=dim,
+        spectral_norm=method == "sn",
+        batch_norm=method == "clip",
+    )
+    cls = {"clip": wk.WGAN, "gp": wk.WGANGP, "sn": wk.SNWGAN}[method]
+    return cls(generator, critic, critic_steps=critic_steps, seed=seed)
+
+
+class RunRecord(keras.callbacks.Callback):
+    """Keeps run.json: command, generator steps and wall time, across resumes."""
+
+    def __init__(self, path, command):
+        super().__init__()
+        self.path = path
+        self.record = {"command": command, "wall_seconds": 0.0, "sessions": 0}
+        if os.path.exists(path):
+            with open(path) as f:
+                self.record.update(json.load(f))
+        self.record["command"] = command
+        self._start = self._base = None
+
+    def on_train_begin(self, logs=None):
+        self.record["sessions"] += 1
+        self._start = time.time()
+        self._base = self.record["wall_seconds"]
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.record.update(
+            wall_seconds=self._base + time.time() - self._start,
+            generator_steps=int(
+                keras.ops.convert_to_numpy(self.model.generator_optimizer.iterations)
+            ),
+            backend=keras.config.backend(),
+            keras_version=keras.__version__,
+        )
+        tmp = f"{self.path}.tmp"
+        with open(tmp, "w") as f:
+            json.dump(self.record, f, indent=2)
+        os.replace(tmp, self.path)
+
+
+def train(gan, images, held_out, steps, steps_per_epoch, output_dir, command):
+    """Fits `gan` resumably with grids, curves, TensorBoard and backups.
+
+    Rerunning with the same `output_dir` resumes from its backup. Returns the
+    paths written at the end.
+    """
+    backup = wk.callbacks.BackupAndRestore(
+        os.path.join(output_dir, "backup"), delete_checkpoint=False
+    )
+    metadata = backup.read_metadata()
+    if metadata:
+        print(f"Resuming from {backup.backup_dir} at epoch {metadata['epoch']}.")
+    callbacks = [
+        backup,
+        wk.callbacks.WassersteinLogger(
+            os.path.join(output_dir, "logs"), validation_data=held_out, every_n_steps=10
+        ),
+        wk.callbacks.SampleGrid(
+            os.path.join(output_dir, "grids"), num_samples=GRID_SAMPLES
+        ),
+        wk.callbacks.TensorBoard(os.path.join(output_dir, "tensorboard")),
+        RunRecord(os.path.join(output_dir, "run.json"), command),
+    ]
+    gan.fit(
+        images,
+        epochs=steps // steps_per_epoch,
+        steps_per_epoch=steps_per_epoch,
+        callbacks=callbacks,
+        verbose=2,
+    )
+    paths = {
+        "gan": os.path.join(output_dir, "gan.keras"),
+        "generator": os.path.join(output_dir, "generator.keras"),
+    }
+    for name, path in paths.items():
+        model = gan if name == "gan" else gan.generator
+        tmp = f"{path[: -len('.keras')]}.tmp.keras"
+        model.save(tmp)
+        os.replace(tmp, path)  # never a half-written model file
+    print(f"Wrote grids to {os.path.join(output_dir, 'grids')}")
+    print(f"Wrote curves to {os.path.join(output_dir, 'logs')}")
+    print(f"Wrote TensorBoard events to {os.path.join(output_dir, 'tensorboard')}")
+    for path in paths.values():
+        print(f"Wrote {path}")
+    return paths
+
+
+def held_out_batch(source, count, data_dir=None):
+    """`count` test images as one array, for the held-out estimate."""
+    dataset = wk.datasets.load_images(
+        source, split="test", batch_size=count, shuffle=False, data_dir=data_dir
+    )
+    return next(iter(dataset)).numpy()

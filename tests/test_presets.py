@@ -1,0 +1,95 @@
+"""Presets: load by name on every backend, hash-checked, written atomically."""
+
+import json
+import os
+import shutil
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+import wgan_keras as wk
+from wgan_keras.presets import presets as presets_module
+
+
+def test_every_preset_loads_by_name_and_generates():
+    assert wk.presets.PRESETS, "the registry lists the shipped presets"
+    listed = wk.list_generators()
+    assert sorted(listed) == sorted(wk.presets.PRESETS)
+    for name, metadata in listed.items():
+        generator = wk.load_generator(name)
+        assert isinstance(generator, keras.Model)
+        assert metadata["name"] == name
+        assert metadata["latent_dim"] == generator.input_shape[-1]
+        z = np.random.default_rng(0).standard_normal((8, metadata["latent_dim"]))
+        samples = keras.ops.convert_to_numpy(generator(z.astype("float32")))
+        assert samples.shape[0] == 8 and np.all(np.isfinite(samples))
+        with Image.open(os.path.join(wk.presets.preset_dir(name), "grid.png")) as grid:
+            assert grid.size[0] > 0
+
+
+def test_toy_preset_metadata_matches_its_samples():
+    generator = wk.load_generator("gaussians8_mlp_gp")
+    metrics = wk.list_generators()["gaussians8_mlp_gp"]["metrics"]
+    z = np.random.default_rng(metrics["sample_seed"]).standard_normal(
+        (metrics["num_samples"], 2)
+    )
+    samples = keras.ops.convert_to_numpy(generator(z.astype("float32")))
+    covered, off = wk.datasets.covered_modes(samples, modes=8, radius=0.25)
+    assert covered == metrics["modes_covered_radius_0.25"] == 8
+    assert off == pytest.approx(metrics["off_mode_fraction_radius_0.25"], abs=1e-3)
+    covered, _ = wk.datasets.covered_modes(samples, modes=8)
+    assert covered == metrics["modes_covered_3sigma"]
+
+
+def test_unknown_preset_lists_the_known_ones():
+    with pytest.raises(ValueError) as error:
+        wk.load_generator("mnist_dcgan_nope")
+    message = str(error.value)
+    assert "Received: name='mnist_dcgan_nope'" in message
+    for name in wk.presets.PRESETS:
+        assert name in message
+
+
+def test_tampered_preset_is_refused(tmp_path, monkeypatch):
+    root = tmp_path / "saved_models"
+    shutil.copytree(presets_module.saved_models_root(), root)
+    monkeypatch.setenv("WGAN_KERAS_SAVED_MODELS", str(root))
+    name = "gaussians8_mlp_gp"
+    wk.load_generator(name)  # the copy is intact
+    model = root / name / "generator.keras"
+    data = bytearray(model.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    model.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"does not match the SHA-256"):
+        wk.load_generator(name)
+
+
+def test_save_preset_is_atomic_and_reports_hashes(tmp_path):
+    generator = wk.networks.MLPGenerator(latent_dim=2, output_shape=(2,), hidden_dim=8)
+    grid = Image.new("RGB", (8, 8))
+    hashes = wk.presets.save_preset(generator, "toy", {"a": 1}, grid, root=tmp_path)
+    folder = tmp_path / "toy"
+    assert sorted(os.listdir(folder)) == [
+        "generator.keras",
+        "grid.png",
+        "metadata.json",
+    ]
+    for file, digest in hashes.items():
+        assert presets_module.sha256_of(folder / file) == digest
+    assert json.loads((folder / "metadata.json").read_text()) == {"a": 1}
+
+    class BrokenImage:
+        def save(self, path):
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        wk.presets.save_preset(generator, "toy", {"a": 2}, BrokenImage(), root=tmp_path)
+    # The previous preset is whole and nothing half-written is left behind.
+    assert sorted(os.listdir(tmp_path)) == ["toy"]
+    assert json.loads((folder / "metadata.json").read_text()) == {"a": 1}
+    assert (
+        presets_module.sha256_of(folder / "generator.keras")
+        == hashes["generator.keras"]
+    )

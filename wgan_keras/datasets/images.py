@@ -1,0 +1,328 @@
+"""Image data for training: tensorflow-datasets, `.npz` files, arrays, folders.
+
+Every source ends in the same `tf.data` pipeline: uint8 images kept in memory
+(or cached), reshuffled each epoch, batched with `drop_remainder` so every
+critic update gets a full batch of its own, scaled to float32 in [-1, 1] (the
+generator's `tanh` range) and prefetched. `WassersteinGAN.fit` takes the
+batches as they are: one batch is one critic batch.
+
+TensorFlow is imported here, lazily, because a `tf.data.Dataset` is what this
+module returns; `fit` reads it on every Keras backend.
+"""
+
+import os
+import socket
+import threading
+
+import numpy as np
+
+from wgan_keras.validation import validate_int
+
+# tensorflow-datasets names and how each is prepared. `crop` is a centred square
+# crop before resizing (the DCGAN CelebA crop); `size` the default image size.
+TFDS_DATASETS = {
+    "mnist": {"tfds_name": "mnist", "size": 28, "channels": 1},
+    "fashion_mnist": {"tfds_name": "fashion_mnist", "size": 28, "channels": 1},
+    "cifar10": {"tfds_name": "cifar10", "size": 32, "channels": 3},
+    "celeb_a": {"tfds_name": "celeb_a", "size": 64, "channels": 3, "crop": 108},
+    "lsun_bedroom": {"tfds_name": "lsun/bedroom", "size": 64, "channels": 3},
+}
+# `lsun/bedroom` is also accepted, as tensorflow-datasets spells it.
+_TFDS_ALIASES = {"lsun/bedroom": "lsun_bedroom", "lsun": "lsun_bedroom"}
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
+NPZ_SPLITS = {"train": "x_train", "test": "x_test"}
+
+# Hosts that tensorflow-datasets downloads from; one must answer for a download.
+_DOWNLOAD_PROBE = ("storage.googleapis.com", 443)
+_PROBE_TIMEOUT_S = 3.0
+# Shuffle buffer for sources too large to shuffle whole (CelebA, LSUN).
+_SHUFFLE_BUFFER = 100_000
+# Sources up to this many images are cached in memory after resizing.
+_MAX_CACHED_IMAGES = 300_000
+
+
+def load_images(
+    name_or_path,
+    split="train",
+    image_size=None,
+    batch_size=64,
+    shuffle=True,
+    seed=None,
+    data_dir=None,
+    repeat=False,
+    channels=None,
+):
+    """Real images as a `tf.data.Dataset` of float32 NHWC batches in [-1, 1].
+
+    Args:
+        name_or_path: where the images come from:
+            - a tensorflow-datasets name: `"mnist"`, `"fashion_mnist"`,
+              `"cifar10"`, `"celeb_a"` (centre crop 108, then 64x64, as in
+              DCGAN) or `"lsun_bedroom"` (`"lsun/bedroom"`; the WGAN paper's
+              64x64 bedrooms);
+            - a `.npz` file in Keras' `mnist.npz` layout (`x_train`, `x_test`);
+            - a folder of image files (searched recursively);
+            - a numpy array of images `(N, H, W)` or `(N, H, W, C)`: uint8 in
+              0..255, or floating point already in [-1, 1].
+        split: `"train"` or `"test"` for tensorflow-datasets and `.npz`
+            sources; ignored for arrays and folders.
+        image_size: int or None: resize to `image_size x image_size` (bilinear,
+            after any crop); None keeps the source's size (tfds sources get
+            their standard size).
+        batch_size: int, samples per critic batch (the paper's m).
+        shuffle: reshuffle the images every epoch.
+        seed: int or None, seeds the shuffle.
+        data_dir: tensorflow-datasets data directory (where prepared or
+            manually downloaded data lives).
+        repeat: repeat forever (then give `fit` a `steps_per_epoch`).
+        channels: 1 or 3 to convert a folder's images to grey or RGB; by
+            default the first image's mode decides.
+
+    Returns:
+        A `tf.data.Dataset` of `(batch_size, H, W, C)` float32 batches.
+
+    Raises:
+        ValueError: for unknown names, missing files, bad shapes or values,
+            or a dataset that is not on disk when it cannot be downloaded.
+
+    Example:
+
+    ```python
+    images = wk.datasets.load_images("../shared/data/mnist.npz", batch_size=64)
+    gan.fit(images, epochs=10)
+    ```
+    """
+    validate_int("batch_size", batch_size)
+    if image_size is not None:
+        validate_int("image_size", image_size)
+    if channels not in (None, 1, 3):
+        raise ValueError(
+            f"`channels` must be 1, 3 or None. Received: channels={channels!r}"
+        )
+    if split not in NPZ_SPLITS:
+        raise ValueError(
+            f"`split` must be one of {sorted(NPZ_SPLITS)}. Received: split={split!r}"
+        )
+
+    if isinstance(name_or_path, np.ndarray):
+        images = _array_images(name_or_path, "name_or_path")
+        return _pipeline(images, batch_size, image_size, shuffle, seed, repeat)
+    if not isinstance(name_or_path, (str, os.PathLike)):
+        raise ValueError(
+            "`name_or_path` must be a dataset name, a path or a numpy array. "
+            f"Received: name_or_path of type {type(name_or_path).__name__}"
+        )
+    source = os.fspath(name_or_path)
+    key = _TFDS_ALIASES.get(source, source)
+    if source.endswith(".npz"):
+        images = _npz_images(source, split)
+    elif os.path.isdir(source):
+        images = _folder_images(source, image_size, channels)
+    elif key in TFDS_DATASETS:
+        return _tfds_pipeline(
+            key, split, data_dir, batch_size, image_size, shuffle, seed, repeat
+        )
+    else:
+        raise ValueError(
+            "`name_or_path` must be a tensorflow-datasets name "
+            f"({', '.join(TFDS_DATASETS)}), a .npz file, a folder of images "
+            f"or a numpy array. Received: name_or_path={source!r}, which is "
+            "none of those (no such file or folder)"
+        )
+    return _pipeline(images, batch_size, image_size, shuffle, seed, repeat)
+
+
+def _pipeline(images, batch_size, image_size, shuffle, seed, repeat):
+    """The shared pipeline over an in-memory (N, H, W, C) array."""
+    import tensorflow as tf
+
+    if len(images) < batch_size:
+        raise ValueError(
+            f"The data holds {len(images)} images, fewer than one batch. "
+            f"Received: batch_size={batch_size}"
+        )
+    dataset = tf.data.Dataset.from_tensor_slices(images)
+    return _batches(
+        dataset, len(images), batch_size, image_size, None, shuffle, seed, repeat
+    )
+
+
+def _batches(dataset, size, batch_size, image_size, crop, shuffle, seed, repeat):
+    """Resizes single images once (cached), then shuffles, batches and scales.
+
+    `dataset` yields single (H, W, C) images, uint8 or float32 in [-1, 1];
+    `size` is their number (for the shuffle buffer) or None if unknown.
+    """
+    import tensorflow as tf
+
+    float_input = dataset.element_spec.dtype != tf.uint8
+
+    def resize(image):  # (H, W, C) -> (S, S, C), same dtype
+        if crop is not None:
+            image = tf.image.resize_with_crop_or_pad(image, crop, crop)
+        if image_size is None or tuple(image.shape[:2]) == (image_size, image_size):
+            return image
+        resized = tf.image.resize(
+            tf.cast(image, tf.float32), (image_size, image_size), antialias=True
+        )
+        if float_input:
+            return tf.clip_by_value(resized, -1.0, 1.0)
+        return tf.cast(tf.clip_by_value(tf.round(resized), 0.0, 255.0), tf.uint8)
+
+    if crop is not None or image_size is not None:
+        dataset = dataset.map(resize, num_parallel_calls=tf.data.AUTOTUNE)
+    if size is not None and size <= _MAX_CACHED_IMAGES:
+        dataset = dataset.cache()  # in memory; LSUN's 3M bedrooms are streamed
+    if shuffle:
+        buffer = min(size, _SHUFFLE_BUFFER) if size else _SHUFFLE_BUFFER
+        dataset = dataset.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
+    if repeat:
+        dataset = dataset.repeat()
+    dataset = dataset.batch(batch_size, drop_remainder=True)
+
+    def scale(batch):  # (B, H, W, C) -> float32 in [-1, 1]
+        batch = tf.cast(batch, tf.float32)
+        return batch if float_input else batch / 127.5 - 1.0
+
+    dataset = dataset.map(scale, num_parallel_calls=tf.data.AUTOTUNE)
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def _array_images(x, name):
+    """Checks an image array; returns it as (N, H, W, C), uint8 or float32."""
+    x = np.asarray(x)
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4 or x.shape[-1] not in (1, 3, 4):
+        raise ValueError(
+            f"`{name}` must hold images of shape (N, H, W) or (N, H, W, C) with "
+            f"C in (1, 3, 4). Received: {name} with shape {x.shape}"
+        )
+    if x.dtype == np.uint8:
+        return x
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(
+            f"`{name}` must be uint8 in 0..255 or floating point in [-1, 1]. "
+            f"Received: {name} with dtype {x.dtype}"
+        )
+    if not np.all(np.isfinite(x)):
+        raise ValueError(
+            f"`{name}` must be finite. Received: {name} with "
+            f"{int(np.size(x) - np.isfinite(x).sum())} NaN or inf values"
+        )
+    low, high = float(x.min()), float(x.max())
+    if low < -1.0 - 1e-3 or high > 1.0 + 1e-3:
+        raise ValueError(
+            f"Floating-point `{name}` must be scaled to [-1, 1] (e.g. "
+            f"`x / 127.5 - 1`), or given as uint8. Received: {name} with values "
+            f"in [{low:g}, {high:g}]"
+        )
+    return x.astype("float32")
+
+
+def _npz_images(path, split):
+    if not os.path.isfile(path):
+        raise ValueError(f"No such .npz file. Received: name_or_path={path!r}")
+    key = NPZ_SPLITS[split]
+    with np.load(path, allow_pickle=False) as archive:
+        if key not in archive.files:
+            raise ValueError(
+                f"The .npz file must hold `{key}` for split={split!r} (Keras' "
+                f"mnist.npz layout). Received: {path!r} with keys {archive.files}"
+            )
+        images = archive[key]
+    return _array_images(images, f"{os.path.basename(path)}[{key!r}]")
+
+
+def _folder_images(path, image_size, channels):
+    from PIL import Image
+
+    files = sorted(
+        os.path.join(root, name)
+        for root, _, names in os.walk(path)
+        for name in names
+        if name.lower().endswith(IMAGE_EXTENSIONS)
+    )
+    if not files:
+        raise ValueError(
+            f"The folder holds no images ({', '.join(IMAGE_EXTENSIONS)}). "
+            f"Received: name_or_path={path!r}"
+        )
+    images = []
+    for file in files:
+        with Image.open(file) as image:
+            if channels is None:
+                channels = 1 if image.mode in ("1", "L", "I", "I;16", "F") else 3
+            image = image.convert("L" if channels == 1 else "RGB")
+            if image_size is not None:
+                image = image.resize((image_size, image_size), Image.BILINEAR)
+            array = np.asarray(image, dtype=np.uint8)
+        if images and array.shape[:2] != images[0].shape[:2]:
+            raise ValueError(
+                "The folder's images differ in size; pass `image_size` to resize "
+                f"them. Received: {files[0]} of {images[0].shape[:2]} and {file} "
+                f"of {array.shape[:2]}"
+            )
+        images.append(array)
+    return _array_images(np.stack(images), "name_or_path")
+
+
+def _tfds_pipeline(key, split, data_dir, batch_size, image_size, shuffle, seed, repeat):
+    import tensorflow as tf
+    import tensorflow_datasets as tfds
+
+    spec = TFDS_DATASETS[key]
+    builder = tfds.builder(spec["tfds_name"], data_dir=data_dir)
+    if not builder.is_prepared():
+        if not _can_download():
+            raise ValueError(
+                f"The tensorflow-datasets dataset {spec['tfds_name']!r} is not "
+                f"prepared in {builder.data_dir!r} and cannot be downloaded "
+                f"({_DOWNLOAD_PROBE[0]} is unreachable). Provide it in one of "
+                "these ways: pass a local .npz file in Keras' mnist.npz layout "
+                "(x_train, x_test) or a folder of images as `name_or_path`; "
+                "point `data_dir` at a directory where it is prepared (run "
+                "`tfds build` on a connected machine and copy the directory); or "
+                "place the manual download under `<data_dir>/downloads/manual` "
+                f"(see tensorflow-datasets' page for {spec['tfds_name']!r}). "
+                f"Received: name_or_path={key!r}, data_dir={data_dir!r}"
+            )
+        builder.download_and_prepare()
+    size = builder.info.splits[split].num_examples
+    dataset = builder.as_dataset(split=split, shuffle_files=shuffle)
+    dataset = dataset.map(
+        lambda example: example["image"], num_parallel_calls=tf.data.AUTOTUNE
+    )
+    return _batches(
+        dataset,
+        size,
+        batch_size,
+        image_size or spec["size"],
+        spec.get("crop"),
+        shuffle,
+        seed,
+        repeat,
+    )
+
+
+def _can_download():
+    """Whether tensorflow-datasets' download host answers, within seconds.
+
+    Without a network tensorflow-datasets retries for minutes before failing;
+    this probe (DNS and TCP, in a thread so a stuck resolver cannot block us)
+    decides in at most `_PROBE_TIMEOUT_S`.
+    """
+    result = []
+
+    def probe():
+        try:
+            socket.create_connection(_DOWNLOAD_PROBE, timeout=_PROBE_TIMEOUT_S).close()
+            result.append(True)
+        except OSError:
+            result.append(False)
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(_PROBE_TIMEOUT_S + 0.5)
+    return bool(result and result[0])
