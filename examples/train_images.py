@@ -83,8 +83,6 @@ def main(argv):
         data_dir=FLAGS.data_dir,
         repeat=True,
     )
-    if isinstance(test_source, str) and os.path.isdir(test_source):
-        test_source = train_source  # a folder has no test split
     held_out = training.held_out_batch(
         test_source, 128 if FLAGS.smoke else training.HELD_OUT_SAMPLES, FLAGS.data_dir
     )
