@@ -54,7 +54,7 @@ def load(preset, model_path):
     if preset is not None:
         return wk.load_generator(preset)
     model = keras.saving.load_model(model_path, compile=False, safe_mode=True)
-    return model.generator if isinstance(model, wk.WassersteinGAN) else model
+    return model.sampling_generator if isinstance(model, wk.WassersteinGAN) else model
 
 
 def main(argv):

@@ -92,7 +92,13 @@ def main(argv):
             f"Received: images of shape {held_out.shape[1:]}"
         )
     gan = training.build_gan(
-        method, (size, size, 3), FLAGS.latent_dim, dim, FLAGS.critic_steps, FLAGS.seed
+        method,
+        (size, size, 3),
+        FLAGS.latent_dim,
+        dim,
+        FLAGS.critic_steps,
+        FLAGS.seed,
+        FLAGS.ema_decay,
     )
     gan.compile()
     source = "synthetic discs" if FLAGS.smoke else FLAGS.data

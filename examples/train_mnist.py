@@ -94,7 +94,13 @@ def main(argv):
         test_source, 128 if FLAGS.smoke else training.HELD_OUT_SAMPLES, FLAGS.data_dir
     )
     gan = training.build_gan(
-        method, (28, 28, 1), FLAGS.latent_dim, dim, FLAGS.critic_steps, FLAGS.seed
+        method,
+        (28, 28, 1),
+        FLAGS.latent_dim,
+        dim,
+        FLAGS.critic_steps,
+        FLAGS.seed,
+        FLAGS.ema_decay,
     )
     gan.compile()
     source = "synthetic strokes" if FLAGS.smoke else FLAGS.data

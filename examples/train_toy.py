@@ -51,6 +51,7 @@ flags.DEFINE_integer(
     "epochs", 30, "Epochs to split the run into (logs, exact W1 per epoch)."
 )
 flags.DEFINE_integer("seed", 0, "Seed of data, weights and training noise.")
+flags.DEFINE_float("ema_decay", None, "Keep and sample an EMA of the generator.")
 flags.DEFINE_string("output_dir", "outputs/toy", "Where outputs are written.")
 flags.DEFINE_bool("smoke", False, "Train a few steps only (CI).")
 
@@ -58,11 +59,13 @@ EXTENT = 2.0  # plots cover [-2, 2]^2
 SIZE = 512
 
 
-def build_gan(method, latent_dim, critic_steps, seed):
+def build_gan(method, latent_dim, critic_steps, seed, ema_decay=None):
     generator = wk.networks.MLPGenerator(latent_dim=latent_dim, output_shape=(2,))
     critic = wk.networks.MLPCritic(input_shape=(2,), spectral_norm=method == "sn")
     cls = {"clip": wk.WGAN, "gp": wk.WGANGP, "sn": wk.SNWGAN}[method]
-    return cls(generator, critic, critic_steps=critic_steps, seed=seed)
+    return cls(
+        generator, critic, critic_steps=critic_steps, seed=seed, ema_decay=ema_decay
+    )
 
 
 def to_pixels(points):
@@ -98,7 +101,9 @@ def main(argv):
     data = wk.datasets.gaussian_mixture_2d(
         group * steps_per_epoch, modes=FLAGS.modes, seed=FLAGS.seed
     )
-    gan = build_gan(FLAGS.method, FLAGS.latent_dim, FLAGS.critic_steps, FLAGS.seed)
+    gan = build_gan(
+        FLAGS.method, FLAGS.latent_dim, FLAGS.critic_steps, FLAGS.seed, FLAGS.ema_decay
+    )
     gan.compile()
     print(
         f"Training {type(gan).__name__} on {FLAGS.modes} Gaussians with the "
@@ -125,7 +130,7 @@ def main(argv):
     samples_path = os.path.join(FLAGS.output_dir, "samples.png")
     fake = plot_samples(gan, real, samples_path)
     generator_path = os.path.join(FLAGS.output_dir, "generator.keras")
-    gan.generator.save(generator_path)
+    gan.sampling_generator.save(generator_path)
     run = {
         "command": " ".join(["python", "examples/train_toy.py", *sys.argv[1:]]),
         "wall_seconds": seconds,

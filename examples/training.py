@@ -38,6 +38,12 @@ def define_flags(generator_steps, generator_steps_help, steps_per_epoch):
     flags.DEFINE_integer("latent_dim", 128, "Noise size (128 in WGAN-GP).")
     flags.DEFINE_integer("dim", 64, "Network width multiplier (64 in DCGAN).")
     flags.DEFINE_integer("seed", 0, "Seed of weights, data order and training noise.")
+    flags.DEFINE_float(
+        "ema_decay",
+        None,
+        "Keep an EMA of the generator with this decay (e.g. 0.999) and sample, "
+        "save and export it; unset: none.",
+    )
     flags.DEFINE_bool(
         "smoke", False, "A few steps on synthetic data at tiny width (CI)."
     )
@@ -56,7 +62,7 @@ def schedule(settings):
     return steps, per_epoch, settings.dim
 
 
-def build_gan(method, image_shape, latent_dim, dim, critic_steps, seed):
+def build_gan(method, image_shape, latent_dim, dim, critic_steps, seed, ema_decay=None):
     """DCGAN networks with `method`'s Lipschitz constraint and batch norm.
 
     - gp:   no batch norm anywhere (batch statistics break the penalty);
@@ -76,7 +82,9 @@ def build_gan(method, image_shape, latent_dim, dim, critic_steps, seed):
         batch_norm=method == "clip",
     )
     cls = {"clip": wk.WGAN, "gp": wk.WGANGP, "sn": wk.SNWGAN}[method]
-    return cls(generator, critic, critic_steps=critic_steps, seed=seed)
+    return cls(
+        generator, critic, critic_steps=critic_steps, seed=seed, ema_decay=ema_decay
+    )
 
 
 class RunRecord(keras.callbacks.Callback):
@@ -147,7 +155,7 @@ def train(gan, images, held_out, steps, steps_per_epoch, output_dir, command):
         "generator": os.path.join(output_dir, "generator.keras"),
     }
     for name, path in paths.items():
-        model = gan if name == "gan" else gan.generator
+        model = gan if name == "gan" else gan.sampling_generator
         tmp = f"{path[: -len('.keras')]}.tmp.keras"
         model.save(tmp)
         os.replace(tmp, path)  # never a half-written model file

@@ -1,9 +1,12 @@
 """Presets: load by name on every backend, hash-checked, written atomically."""
 
+import io
 import json
 import os
 import shutil
+import zipfile
 
+import h5py
 import keras
 import numpy as np
 import pytest
@@ -16,7 +19,12 @@ from wgan_keras.presets import presets as presets_module
 def test_every_preset_loads_by_name_and_generates():
     assert wk.presets.PRESETS, "the registry lists the shipped presets"
     listed = wk.list_generators()
-    assert sorted(listed) == sorted(wk.presets.PRESETS)
+    generators = [
+        name
+        for name, entry in wk.presets.PRESETS.items()
+        if entry.get("kind", "generator") == "generator"
+    ]
+    assert sorted(listed) == sorted(generators)
     for name, metadata in listed.items():
         generator = wk.load_generator(name)
         assert isinstance(generator, keras.Model)
@@ -48,8 +56,10 @@ def test_unknown_preset_lists_the_known_ones():
         wk.load_generator("mnist_dcgan_nope")
     message = str(error.value)
     assert "Received: name='mnist_dcgan_nope'" in message
-    for name in wk.presets.PRESETS:
+    assert "Unknown generator. Known generators: " in message
+    for name in wk.list_generators():
         assert name in message
+    assert "mnist_classifier" not in message  # a classifier, not a generator
 
 
 def test_tampered_preset_is_refused(tmp_path, monkeypatch):
@@ -93,3 +103,18 @@ def test_save_preset_is_atomic_and_reports_hashes(tmp_path):
         presets_module.sha256_of(folder / "generator.keras")
         == hashes["generator.keras"]
     )
+
+
+def test_save_preset_ships_weights_without_optimizer_state(tmp_path):
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)  # builds Adam's slots
+    wk.presets.save_preset(model, "m", {}, root=tmp_path, model_file="model.keras")
+    path = tmp_path / "m" / "model.keras"
+    with zipfile.ZipFile(path) as archive:
+        weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
+        assert "optimizer" not in weights
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    for expected, actual in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(actual, expected)

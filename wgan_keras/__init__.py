@@ -4,12 +4,16 @@ from wgan_keras import (  # noqa: F401
     callbacks,
     constraints,
     datasets,
+    evaluation,
+    export,
     layers,
     losses,
+    metrics,
     networks,
     presets,
     visualization,
 )
+from wgan_keras.export import export_generator  # noqa: F401
 from wgan_keras.models import SNWGAN, WGAN, WGANGP, WassersteinGAN  # noqa: F401
 from wgan_keras.presets import list_generators, load_generator  # noqa: F401
 

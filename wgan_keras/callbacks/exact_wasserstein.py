@@ -3,47 +3,8 @@
 import keras
 import numpy as np
 
+from wgan_keras.metrics.distances import exact_wasserstein_1  # noqa: F401
 from wgan_keras.validation import validate_int
-
-
-def exact_wasserstein_1(x, y):
-    """W1 between two equal-weight point clouds, by exact optimal transport.
-
-    Solves the transport problem with the network simplex of POT (`ot.emd2`)
-    on the Euclidean ground cost. Exact, and O(n^3): meant for a few thousand
-    low-dimensional points, such as the 2-D toys.
-
-    Args:
-        x: `(n, d)` samples.
-        y: `(m, d)` samples.
-
-    Returns:
-        float, the 1-Wasserstein distance.
-
-    Example:
-
-    ```python
-    w1 = wk.callbacks.exact_wasserstein_1(real, gan.generate(1000, seed=0))
-    ```
-
-    Reference:
-        Villani, "Optimal Transport: Old and New", 2009 (Kantorovich-Rubinstein
-        duality, which the WGAN critic approximates); Flamary et al., "POT:
-        Python Optimal Transport", JMLR 2021.
-    """
-    import ot
-
-    x = np.asarray(x, dtype="float64").reshape(len(x), -1)
-    y = np.asarray(y, dtype="float64").reshape(len(y), -1)
-    if x.shape[1] != y.shape[1] or len(x) == 0 or len(y) == 0:
-        raise ValueError(
-            "`x` and `y` must be non-empty with the same sample size. Received: "
-            f"x with shape {x.shape}, y with shape {y.shape}"
-        )
-    cost = ot.dist(x, y, metric="euclidean")
-    weights_x = np.full(len(x), 1.0 / len(x))
-    weights_y = np.full(len(y), 1.0 / len(y))
-    return float(ot.emd2(weights_x, weights_y, cost, numItermax=10_000_000))
 
 
 class ExactWasserstein(keras.callbacks.Callback):
@@ -99,7 +60,7 @@ class ExactWasserstein(keras.callbacks.Callback):
             .standard_normal((len(self.real_samples), gan.latent_dim))
             .astype("float32")
         )
-        fake = keras.ops.convert_to_numpy(gan.generator(z, training=False))
+        fake = keras.ops.convert_to_numpy(gan.sampling_generator(z, training=False))
         return exact_wasserstein_1(self.real_samples, fake)
 
     def on_epoch_end(self, epoch, logs=None):

@@ -72,7 +72,7 @@ class SampleGrid(keras.callbacks.Callback):
         """The current grid (or scatter plot of 2-D samples) as a PIL image."""
         gan = self.model
         z = self.latent_batch(gan.latent_dim)
-        samples = ops.convert_to_numpy(gan.generator(z, training=False))
+        samples = ops.convert_to_numpy(gan.sampling_generator(z, training=False))
         if samples.ndim == 2:
             if self._extent is None:
                 self._extent = 1.05 * float(np.nanmax(np.abs(samples))) or 1.0

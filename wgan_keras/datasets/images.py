@@ -11,11 +11,10 @@ module returns; `fit` reads it on every Keras backend.
 """
 
 import os
-import socket
-import threading
 
 import numpy as np
 
+from wgan_keras.downloads import GOOGLE_STORAGE, can_reach
 from wgan_keras.validation import validate_int
 
 # tensorflow-datasets names and how each is prepared. `crop` is a centred square
@@ -34,8 +33,7 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
 NPZ_SPLITS = {"train": "x_train", "test": "x_test"}
 
 # Hosts that tensorflow-datasets downloads from; one must answer for a download.
-_DOWNLOAD_PROBE = ("storage.googleapis.com", 443)
-_PROBE_TIMEOUT_S = 3.0
+_DOWNLOAD_PROBE = GOOGLE_STORAGE
 # Shuffle buffer for sources too large to shuffle whole (CelebA, LSUN).
 _SHUFFLE_BUFFER = 100_000
 # Sources up to this many images are cached in memory after resizing.
@@ -307,22 +305,5 @@ def _tfds_pipeline(key, split, data_dir, batch_size, image_size, shuffle, seed, 
 
 
 def _can_download():
-    """Whether tensorflow-datasets' download host answers, within seconds.
-
-    Without a network tensorflow-datasets retries for minutes before failing;
-    this probe (DNS and TCP, in a thread so a stuck resolver cannot block us)
-    decides in at most `_PROBE_TIMEOUT_S`.
-    """
-    result = []
-
-    def probe():
-        try:
-            socket.create_connection(_DOWNLOAD_PROBE, timeout=_PROBE_TIMEOUT_S).close()
-            result.append(True)
-        except OSError:
-            result.append(False)
-
-    thread = threading.Thread(target=probe, daemon=True)
-    thread.start()
-    thread.join(_PROBE_TIMEOUT_S + 0.5)
-    return bool(result and result[0])
+    """Whether tensorflow-datasets' download host answers, within seconds."""
+    return can_reach(_DOWNLOAD_PROBE)

@@ -23,8 +23,8 @@ class SNWGAN(WassersteinGAN):
         generator: see `WassersteinGAN`.
         critic: a critic with `wk.layers.SpectralNormalization` layers.
         loss: `"wasserstein"` (default) or `"hinge"` (the paper's best).
-        **kwargs: `latent_dim`, `critic_steps`, `critic_schedule`, `seed`, as in
-            `WassersteinGAN`.
+        **kwargs: `latent_dim`, `critic_steps`, `critic_schedule`, `seed`,
+            `ema_decay`, as in `WassersteinGAN`.
 
     Example:
 

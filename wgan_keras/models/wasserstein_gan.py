@@ -104,6 +104,14 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         seed: int or None, seeds the noise that training draws (latent vectors,
             penalty interpolation). Together with `keras.utils.set_random_seed`
             before the networks are built, two runs give identical weights.
+        ema_decay: float in [0, 1) or None (default). When set, the GAN keeps
+            `ema_generator`, an exponential moving average of the generator's
+            weights updated after every generator update with decay
+            `min(ema_decay, (1 + t) / (10 + t))` at generator update `t` (a short
+            warm-up, as in `tf.train.ExponentialMovingAverage`); batch-norm
+            statistics are copied. `generate`, `call` in inference, the sample
+            grids and `wk.export_generator` then use it (Yazici et al., "The
+            Unusual Effectiveness of Averaging in GAN Training", ICLR 2019).
 
     Example:
 
@@ -134,6 +142,7 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         critic_steps=5,
         critic_schedule="constant",
         seed=None,
+        ema_decay=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -158,6 +167,15 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
                     "it. Received: latent_dim=None"
                 )
         validate_int("latent_dim", latent_dim)
+        if ema_decay is not None and not (
+            isinstance(ema_decay, (int, float))
+            and not isinstance(ema_decay, bool)
+            and 0 <= ema_decay < 1
+        ):
+            raise ValueError(
+                f"`ema_decay` must be None or a float in [0, 1). "
+                f"Received: ema_decay={ema_decay!r}"
+            )
         if generator_latent_dim is not None and generator_latent_dim != latent_dim:
             raise ValueError(
                 f"`latent_dim` must match the generator's input size "
@@ -171,6 +189,8 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         self.critic_steps = critic_steps
         self.critic_schedule = critic_schedule
         self.seed = seed
+        self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.ema_generator = None
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
         self.critic_updates_since_generator = keras.Variable(
             0, dtype="int32", trainable=False, name="critic_updates_since_generator"
@@ -211,6 +231,8 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             for layer in self.critic._flatten_layers()
         )
         self.configure_critic(self.critic)
+        if self.ema_decay is not None and self.ema_generator is None:
+            self.ema_generator = _averaged_copy(self.generator)
         self.built = True
 
     def configure_critic(self, critic):
@@ -218,8 +240,18 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         del critic
 
     def call(self, inputs, training=False):
-        """Generates samples from noise `inputs` of shape `(batch, latent_dim)`."""
-        return self.generator(inputs, training=training)
+        """Generates samples from noise `inputs` of shape `(batch, latent_dim)`.
+
+        In inference the EMA generator runs where there is one.
+        """
+        if training:
+            return self.generator(inputs, training=True)
+        return self.sampling_generator(inputs, training=False)
+
+    @property
+    def sampling_generator(self):
+        """The generator to sample and export: the EMA one where kept."""
+        return self.generator if self.ema_generator is None else self.ema_generator
 
     # ---------------------------------------------------------------- compile
 
@@ -400,7 +432,9 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         )
         # Spectral normalization tracks sigma with one power iteration per step;
         # converge it on the final weights so inference normalizes exactly.
-        for network in (self.critic, self.generator):
+        for network in (self.critic, self.generator, self.ema_generator):
+            if network is None:
+                continue
             for layer in network._flatten_layers():
                 if isinstance(layer, SpectralNormalization):
                     layer.converge_singular_vector()
@@ -556,6 +590,23 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
 
         loss, _ = self._update(generator, self.generator_optimizer, loss_fn)
         self.generator_loss_tracker.update_state(loss)
+        if self.ema_generator is not None:
+            self._update_ema()
+
+    def _update_ema(self):
+        """Moves the EMA generator towards the generator after an update."""
+        # The optimizer has counted this update: t = iterations - 1.
+        t = ops.cast(self.generator_optimizer.iterations - 1, "float32")
+        decay = ops.minimum(self.ema_decay, (1.0 + t) / (10.0 + t))
+        generator = self.generator
+        for average, weight in zip(
+            self.ema_generator.weights, generator.weights, strict=True
+        ):
+            value = ops.stop_gradient(weight.value)
+            if weight.trainable:
+                decay_ = ops.cast(decay, average.dtype)
+                value = decay_ * average.value + (1 - decay_) * value
+            average.assign(value)
 
     def critic_steps_required(self, generator_iterations):
         """Critic updates the generator waits for at a given generator update."""
@@ -610,7 +661,7 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
     # --------------------------------------------------------------- sampling
 
     def generate(self, num_samples, seed=None, batch_size=256):
-        """Samples from the generator in inference mode.
+        """Samples from the generator in inference mode (its EMA where kept).
 
         The noise comes from `numpy.random.default_rng(seed)`, so a seed gives
         the same noise on every backend and the same samples for the same weights.
@@ -630,9 +681,10 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             .standard_normal((num_samples, self.latent_dim))
             .astype("float32")
         )
+        generator = self.sampling_generator
         outputs = [
             ops.convert_to_numpy(
-                self.generator(z[start : start + batch_size], training=False)
+                generator(z[start : start + batch_size], training=False)
             )
             for start in range(0, num_samples, batch_size)
         ]
@@ -666,6 +718,7 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             "critic_steps": self.critic_steps,
             "critic_schedule": self.critic_schedule,
             "seed": self.seed,
+            "ema_decay": self.ema_decay,
         }
 
     @classmethod
@@ -674,6 +727,15 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         for name in ("generator", "critic"):
             config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
+
+
+def _averaged_copy(generator):
+    """A non-trainable copy of `generator` with its current weights."""
+    copy = keras.models.clone_model(generator)
+    copy.build((None, *generator.input_shape[1:]))
+    copy.set_weights(generator.get_weights())
+    copy.trainable = False
+    return copy
 
 
 def batch_size_of(x):

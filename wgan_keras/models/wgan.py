@@ -33,8 +33,8 @@ class WGAN(WassersteinGAN):
         critic: see `WassersteinGAN`; the original used a DCGAN critic with
             batch normalization (`DCGANCritic(batch_norm=True)`).
         clip_value: float > 0, the clipping parameter c (0.01).
-        **kwargs: `latent_dim`, `critic_steps`, `critic_schedule`, `seed`, as in
-            `WassersteinGAN`.
+        **kwargs: `latent_dim`, `critic_steps`, `critic_schedule`, `seed`,
+            `ema_decay`, as in `WassersteinGAN`.
 
     Example:
 

@@ -26,8 +26,8 @@ class WGANGP(WassersteinGAN):
         generator: see `WassersteinGAN`.
         critic: see `WassersteinGAN`; no `BatchNormalization`.
         gp_weight: float >= 0, the penalty coefficient lambda (10).
-        **kwargs: `latent_dim`, `critic_steps`, `critic_schedule`, `seed`, as in
-            `WassersteinGAN`.
+        **kwargs: `latent_dim`, `critic_steps`, `critic_schedule`, `seed`,
+            `ema_decay`, as in `WassersteinGAN`.
 
     Example:
 

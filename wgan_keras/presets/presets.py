@@ -11,11 +11,10 @@ model with Keras' safe mode (no lambda or arbitrary-code deserialization).
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 
 import keras
 
+from wgan_keras.files import staged_directory
 from wgan_keras.presets.registry import PRESETS
 
 MODEL_FILE = "generator.keras"
@@ -35,16 +34,20 @@ def saved_models_root():
     return os.environ.get("WGAN_KERAS_SAVED_MODELS", _DEFAULT_ROOT)
 
 
-def preset_dir(name):
+def preset_dir(name, kind="generator"):
     """The folder of preset `name` (checked against the registry)."""
-    _check_name(name)
+    _check_name(name, kind)
     return os.path.join(saved_models_root(), name)
 
 
-def _check_name(name):
-    if name not in PRESETS:
+def _names(kind):
+    return sorted(n for n, e in PRESETS.items() if e.get("kind", "generator") == kind)
+
+
+def _check_name(name, kind):
+    if name not in _names(kind):
         raise ValueError(
-            f"Unknown preset. Known presets: {', '.join(sorted(PRESETS))}. "
+            f"Unknown {kind}. Known {kind}s: {', '.join(_names(kind))}. "
             f"Received: name={name!r}"
         )
 
@@ -57,8 +60,8 @@ def sha256_of(path):
     return digest.hexdigest()
 
 
-def _verified_path(name, file):
-    path = os.path.join(preset_dir(name), file)
+def _verified_path(name, file, kind="generator"):
+    path = os.path.join(preset_dir(name, kind), file)
     if not os.path.exists(path):
         raise FileNotFoundError(
             f"Preset {name!r} is registered but its file is missing. Received: "
@@ -95,59 +98,67 @@ def load_generator(name):
     points = generator(keras.random.normal((512, generator.input_shape[-1])))
     ```
     """
-    path = _verified_path(name, MODEL_FILE)
+    return load_preset_model(name, MODEL_FILE)
+
+
+def load_preset_model(name, file, kind="generator"):
+    """Loads a registered model file, hash-checked, in Keras' safe mode."""
+    path = _verified_path(name, file, kind)
     return keras.saving.load_model(path, compile=False, safe_mode=True)
+
+
+def read_metadata(name, kind="generator"):
+    """A preset's `metadata.json`, hash-checked."""
+    with open(_verified_path(name, METADATA_FILE, kind)) as f:
+        return json.load(f)
 
 
 def list_generators():
     """Every preset's metadata (its `metadata.json`), by name."""
-    presets = {}
-    for name in sorted(PRESETS):
-        with open(_verified_path(name, METADATA_FILE)) as f:
-            presets[name] = json.load(f)
-    return presets
+    return {name: read_metadata(name) for name in _names("generator")}
 
 
-def save_preset(generator, name, metadata, grid, root=None):
+def _without_optimizer(model):
+    """`model`, or an uncompiled copy with its weights when it has an optimizer.
+
+    A `.keras` file holds the optimizer's state of a compiled model (Keras 3
+    ignores `include_optimizer` for it); a preset ships weights only.
+    """
+    if getattr(model, "optimizer", None) is None:
+        return model
+    # From the config, not `clone_model`, which carries the compile state over.
+    copy = type(model).from_config(model.get_config())
+    copy.set_weights(model.get_weights())
+    return copy
+
+
+def save_preset(model, name, metadata, grid=None, root=None, model_file=MODEL_FILE):
     """Writes a preset folder atomically and returns its files' SHA-256s.
 
-    Everything is written into a temporary folder beside the target, which is
-    then renamed into place: a crash leaves the previous preset whole. Record
+    Everything is written into a temporary folder beside the target, which then
+    replaces it atomically: a crash leaves the previous preset whole. Record
     the returned hashes in `registry.py`.
 
     Args:
-        generator: the `keras.Model` to ship.
+        model: the `keras.Model` to ship (saved without optimizer state).
         name: the preset's name (a folder name).
         metadata: a JSON-serializable dict.
-        grid: a PIL image of samples.
+        grid: a PIL image of samples, or None.
         root: the folder of presets; default `saved_models/`.
+        model_file: the model's file name in the folder.
 
     Returns:
         `{file name: sha256}`.
     """
     root = root or saved_models_root()
-    os.makedirs(root, exist_ok=True)
-    target = os.path.join(root, name)
-    staging = tempfile.mkdtemp(prefix=f".{name}-", dir=root)
-    try:
-        os.chmod(staging, 0o755)  # mkdtemp makes it private
-        generator.save(os.path.join(staging, MODEL_FILE))
+    with staged_directory(os.path.join(root, name), overwrite=True) as staging:
+        _without_optimizer(model).save(os.path.join(staging, model_file))
         with open(os.path.join(staging, METADATA_FILE), "w") as f:
             json.dump(metadata, f, indent=2, sort_keys=True)
             f.write("\n")
-        grid.save(os.path.join(staging, GRID_FILE))
-        hashes = {
-            file: sha256_of(os.path.join(staging, file))
-            for file in (MODEL_FILE, METADATA_FILE, GRID_FILE)
-        }
-        if os.path.exists(target):
-            old = f"{staging}.old"
-            os.replace(target, old)
-            os.replace(staging, target)
-            shutil.rmtree(old)
-        else:
-            os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        files = [model_file, METADATA_FILE]
+        if grid is not None:
+            grid.save(os.path.join(staging, GRID_FILE))
+            files.append(GRID_FILE)
+        hashes = {file: sha256_of(os.path.join(staging, file)) for file in files}
     return hashes

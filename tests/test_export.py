@@ -1,0 +1,442 @@
+"""Exported generators: SavedModel signatures, ONNX, layout, atomicity, README."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+from helpers import tiny_toy_gan, to_numpy
+
+import wgan_keras as wk
+from wgan_keras import export as export_module
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CLIENT = os.path.join(ROOT, "tests", "serving_client.py")
+LATENT = 16
+
+
+def image_generator(latent_dim=LATENT, seed=0):
+    """A small DCGAN-28 generator with non-trivial batch-norm statistics."""
+    keras.utils.set_random_seed(seed)
+    generator = wk.networks.DCGANGenerator(
+        latent_dim=latent_dim, image_shape=(28, 28, 1), dim=8
+    )
+    rng = np.random.default_rng(seed)
+    for layer in generator.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            shape = layer.moving_mean.shape
+            layer.moving_mean.assign(rng.normal(0, 0.5, shape).astype("float32"))
+            layer.moving_variance.assign(rng.uniform(0.5, 2, shape).astype("float32"))
+    return generator
+
+
+def spectral_norm_generator():
+    """A generator with a spectrally normalized layer and batch norm."""
+    keras.utils.set_random_seed(1)
+    z = keras.Input((LATENT,), name="z")
+    x = wk.layers.SpectralNormalization(keras.layers.Dense(32))(z)
+    x = keras.layers.BatchNormalization()(x)
+    x = keras.layers.Dense(2)(keras.layers.ReLU()(x))
+    generator = keras.Model(z, x, name="sn_generator")
+    generator(np.zeros((1, LATENT), "float32"), training=True)  # moves u
+    return generator
+
+
+def run_client(saved_model, tmp_path, z, seeds=(3, 3, 4), num_samples=5):
+    inputs = tmp_path / "client_inputs.npz"
+    outputs = tmp_path / "client_outputs.npz"
+    np.savez(inputs, z=z, seeds=np.array(seeds), num_samples=np.array(num_samples))
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    env.pop("KERAS_BACKEND", None)
+    result = subprocess.run(
+        [sys.executable, CLIENT, saved_model, str(inputs), str(outputs)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dict(np.load(outputs))
+
+
+@pytest.mark.parametrize("kind", ["dcgan28", "spectral_norm_mlp"])
+def test_saved_model_matches_generator_in_a_tensorflow_only_process(kind, tmp_path):
+    generator = image_generator() if kind == "dcgan28" else spectral_norm_generator()
+    path = wk.export_generator(generator, tmp_path / "serving", model_name="g")
+    assert path == str(tmp_path / "serving" / "g" / "1")
+    assert os.path.isfile(os.path.join(path, "saved_model.pb"))
+
+    z = np.random.default_rng(0).standard_normal((6, LATENT)).astype("float32")
+    out = run_client(path, tmp_path, z)
+    expected = to_numpy(generator(z, training=False))
+    np.testing.assert_allclose(out["serving_default/images"], expected, atol=1e-5)
+
+    first, again, other = (
+        {k: out[f"generate/{i}/{k}"] for k in ("z", "images")} for i in range(3)
+    )
+    assert first["z"].shape == (5, LATENT)
+    assert first["z"].dtype == np.float32
+    np.testing.assert_array_equal(first["images"], again["images"])  # same seed
+    assert not np.allclose(first["z"], other["z"])  # another seed
+    assert abs(first["z"].mean()) < 1.0 and 0.5 < first["z"].std() < 1.5
+    expected = to_numpy(generator(first["z"], training=False))
+    np.testing.assert_allclose(first["images"], expected, atol=1e-5)
+    if kind == "dcgan28":
+        pixels = out["generate/0/images_uint8"]
+        assert pixels.dtype == np.uint8 and pixels.shape == (5, 28, 28, 1)
+        np.testing.assert_array_equal(
+            pixels, np.round((first["images"] + 1) * 127.5).astype(np.uint8)
+        )
+    else:
+        assert "generate/0/images_uint8" not in out  # 2-D points, not images
+    # Inference mode, not training mode: batch statistics would differ. (Last:
+    # a training call also moves the generator's batch-norm statistics.)
+    training = to_numpy(generator(z, training=True))
+    assert not np.allclose(training, out["serving_default/images"], atol=1e-3)
+
+
+def test_saved_model_cli_lists_named_signatures(tmp_path):
+    path = wk.export_generator(image_generator(), tmp_path, model_name="mnist")
+    cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+    result = subprocess.run(
+        [cli, "show", "--all", "--dir", path],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    text = result.stdout
+    signatures = dict(
+        re.findall(r"signature_def\['(\w+)'\]:(.*?)(?=signature_def\[|\Z)", text, re.S)
+    )
+    assert {"serving_default", "generate"} <= set(signatures)
+
+    def tensors(block, kind):
+        found = re.findall(
+            rf"{kind}\['(\w+)'\] tensor_info:\s+dtype: (\w+)\s+"
+            r"shape: (\([^)]*\))",
+            block,
+        )
+        return {name: (dtype, shape) for name, dtype, shape in found}
+
+    serving, generate = signatures["serving_default"], signatures["generate"]
+    assert tensors(serving, "inputs") == {"z": ("DT_FLOAT", f"(-1, {LATENT})")}
+    assert tensors(serving, "outputs") == {"images": ("DT_FLOAT", "(-1, 28, 28, 1)")}
+    assert tensors(generate, "inputs") == {
+        "seed": ("DT_INT64", "()"),
+        "num_samples": ("DT_INT32", "()"),
+    }
+    assert tensors(generate, "outputs") == {
+        "images": ("DT_FLOAT", "(-1, 28, 28, 1)"),
+        "images_uint8": ("DT_UINT8", "(-1, 28, 28, 1)"),
+        "z": ("DT_FLOAT", f"(-1, {LATENT})"),
+    }
+    for block in (serving, generate):
+        assert "Method name is: tensorflow/serving/predict" in block
+
+
+def test_onnx_matches_generator_in_onnxruntime(tmp_path):
+    import onnxruntime
+
+    generator = image_generator()
+    file = wk.export_generator(generator, tmp_path / "g.onnx", format="onnx")
+    folder = wk.export_generator(generator, tmp_path, format="onnx", model_name="m")
+    assert file == str(tmp_path / "g.onnx")
+    assert folder == str(tmp_path / "m" / "1" / "model.onnx")
+    z = np.random.default_rng(1).standard_normal((7, LATENT)).astype("float32")
+    expected = to_numpy(generator(z, training=False))
+    for path in (file, folder):
+        session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+        assert [i.name for i in session.get_inputs()] == ["z"]
+        assert [o.name for o in session.get_outputs()] == ["images"]
+        (images,) = session.run(["images"], {"z": z})
+        np.testing.assert_allclose(images, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("ema_decay", [None, 0.5])
+def test_exports_the_generator_of_a_gan_and_of_a_keras_file(ema_decay, tmp_path):
+    gan = tiny_toy_gan(ema_decay=ema_decay)
+    gan.compile()
+    gan.fit(np.zeros((64 * 5, 2), "float32"), epochs=1, verbose=0)
+    gan_file = str(tmp_path / "gan.keras")
+    gan.save(gan_file)
+    z = np.random.default_rng(2).standard_normal((4, 2)).astype("float32")
+    expected = to_numpy(gan.sampling_generator(z, training=False))
+    if ema_decay is not None:  # the average, not the trained generator
+        trained = to_numpy(gan.generator(z, training=False))
+        assert np.abs(expected - trained).max() > 1e-4
+    for source, name in ((gan, "from_gan"), (gan_file, "from_file")):
+        path = wk.export_generator(source, tmp_path / "serving", model_name=name)
+        out = run_client(path, tmp_path, z)
+        np.testing.assert_allclose(out["serving_default/images"], expected, atol=1e-5)
+    config = (tmp_path / "serving" / "models.config").read_text()
+    assert re.findall(r'name: "(\w+)"', config) == ["from_file", "from_gan"]
+    assert 'base_path: "/models/from_gan"' in config
+    assert config.count('model_platform: "tensorflow"') == 2
+
+
+def test_default_name_and_versions(tmp_path):
+    generator = image_generator()
+    first = wk.export_generator(generator, tmp_path)
+    second = wk.export_generator(generator, tmp_path, version=2)
+    assert first == str(tmp_path / generator.name / "1")
+    assert second == str(tmp_path / generator.name / "2")
+
+
+def test_existing_export_is_kept_unless_overwrite(tmp_path):
+    path = wk.export_generator(image_generator(seed=0), tmp_path, model_name="g")
+    before = (tmp_path / "g" / "1" / "saved_model.pb").read_bytes()
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        wk.export_generator(image_generator(seed=1), tmp_path, model_name="g")
+    assert (tmp_path / "g" / "1" / "saved_model.pb").read_bytes() == before
+
+    replacement = image_generator(seed=1)
+    wk.export_generator(replacement, tmp_path, model_name="g", overwrite=True)
+    z = np.random.default_rng(3).standard_normal((2, LATENT)).astype("float32")
+    out = run_client(path, tmp_path, z)
+    np.testing.assert_allclose(
+        out["serving_default/images"],
+        to_numpy(replacement(z, training=False)),
+        atol=1e-5,
+    )
+    assert sorted(os.listdir(tmp_path / "g")) == ["1"]  # no staging leftovers
+
+
+def test_failed_export_leaves_nothing_and_keeps_the_old_one(tmp_path, monkeypatch):
+    wk.export_generator(image_generator(), tmp_path, model_name="g")
+    before = {
+        name: (tmp_path / "g" / "1" / name).read_bytes()
+        for name in ("saved_model.pb", "fingerprint.pb")
+    }
+
+    def half_write(generator, latent_dim, format, target):
+        if not target.endswith(".onnx"):
+            target = os.path.join(target, "saved_model.pb")
+        with open(target, "wb") as f:
+            f.write(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export_module, "_write", half_write)
+    with pytest.raises(OSError, match="disk full"):
+        wk.export_generator(image_generator(), tmp_path, model_name="g", overwrite=True)
+    with pytest.raises(OSError, match="disk full"):
+        wk.export_generator(image_generator(), tmp_path, model_name="new")
+    with pytest.raises(OSError, match="disk full"):
+        wk.export_generator(image_generator(), tmp_path / "g.onnx", format="onnx")
+    for name, content in before.items():
+        assert (tmp_path / "g" / "1" / name).read_bytes() == content
+    assert sorted(os.listdir(tmp_path / "g")) == ["1"]
+    assert not (tmp_path / "new").exists() or os.listdir(tmp_path / "new") == []
+    assert not (tmp_path / "g.onnx").exists()
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(".")]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"format": "h5"}, "`format` must be one of .* Received: format='h5'"),
+        ({"version": 0}, "`version` must be an int >= 1. Received: version=0"),
+        ({"model_name": "a/b"}, "Received: model_name='a/b'"),
+        ({"overwrite": "yes"}, "Received: overwrite='yes'"),
+    ],
+)
+def test_bad_arguments_are_refused(kwargs, message, tmp_path):
+    with pytest.raises(ValueError, match=message):
+        wk.export_generator(image_generator(), tmp_path, **kwargs)
+    assert os.listdir(tmp_path) == []
+
+
+def test_bad_models_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="Received: generator_or_gan=42"):
+        wk.export_generator(42, tmp_path)
+    with pytest.raises(ValueError, match="path of an existing .keras file"):
+        wk.export_generator(str(tmp_path / "missing.keras"), tmp_path)
+    a, b = keras.Input((3,)), keras.Input((4,))
+    two_inputs = keras.Model([a, b], keras.layers.Concatenate()([a, b]))
+    with pytest.raises(ValueError, match=r"one \(batch, latent_dim\) input"):
+        wk.export_generator(two_inputs, tmp_path)
+    assert os.listdir(tmp_path) == []
+
+
+def test_cli_exports_a_preset_and_a_gan_file(tmp_path):
+    gan = tiny_toy_gan()
+    gan.compile()
+    gan_file = str(tmp_path / "gan.keras")
+    gan.save(gan_file)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    out = tmp_path / "serving"
+
+    def cli(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "wgan_keras.cli", "export", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+
+    result = cli("--preset", "gaussians8_mlp_gp", "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (out / "gaussians8_mlp_gp" / "1" / "saved_model.pb").is_file()
+    assert "docker run" in result.stdout and "models.config" in result.stdout
+    result = cli(
+        "--model", gan_file, "--out", str(out), "--name", "toy", "--version", "3"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (out / "toy" / "3" / "saved_model.pb").is_file()
+    config = (out / "models.config").read_text()
+    assert re.findall(r'name: "(\w+)"', config) == ["gaussians8_mlp_gp", "toy"]
+
+    result = cli(
+        "--model", gan_file, "--out", str(out), "--name", "toy", "--version", "3"
+    )
+    assert result.returncode == 2 and "overwrite=True" in result.stderr
+    result = cli("--preset", "no_such_preset", "--out", str(out))
+    assert result.returncode == 2 and "gaussians8_mlp_gp" in result.stderr
+
+
+# === The README's client snippets, against the exported model ===
+
+
+def readme_block(marker):
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    match = re.search(rf"<!-- test: {marker} -->\n```\w*\n(.*?)```", text, re.S)
+    assert match, f"README has no block marked {marker}"
+    return match.group(1)
+
+
+def readme_model(tmp_path):
+    """The README's model: `mnist`, a DCGAN-28 generator with latent 128."""
+    generator = image_generator(latent_dim=128)
+    path = wk.export_generator(generator, tmp_path / "serving", model_name="mnist")
+    import tensorflow as tf
+
+    return generator, tf.saved_model.load(path)
+
+
+def _signature_call(signature, inputs):
+    """Calls a signature the way TF Serving does: names, dtypes and shapes."""
+    import tensorflow as tf
+
+    specs = signature.structured_input_signature[1]
+    assert set(inputs) == set(specs), (sorted(inputs), sorted(specs))
+    tensors = {}
+    for name, value in inputs.items():
+        tensor = tf.constant(value, dtype=specs[name].dtype)
+        assert specs[name].shape.is_compatible_with(tensor.shape), (name, tensor.shape)
+        tensors[name] = tensor
+    return {k: v.numpy() for k, v in signature(**tensors).items()}
+
+
+def tf_serving_rest(model, url, body):
+    """TF Serving's JSON API (row and columnar formats) over a loaded model."""
+    assert url == "http://localhost:8501/v1/models/mnist:predict"
+    signature = model.signatures[body.get("signature_name", "serving_default")]
+    names = list(signature.structured_input_signature[1])
+    if "instances" in body:  # row format: a list, one entry per example
+        rows = body["instances"]
+        if isinstance(rows[0], dict):
+            inputs = {n: [row[n] for row in rows] for n in rows[0]}
+        else:
+            assert len(names) == 1
+            inputs = {names[0]: rows}
+        outputs = _signature_call(signature, inputs)
+        if len(outputs) == 1:
+            return {"predictions": next(iter(outputs.values())).tolist()}
+        count = len(next(iter(outputs.values())))
+        return {
+            "predictions": [
+                {k: v[i].tolist() for k, v in outputs.items()} for i in range(count)
+            ]
+        }
+    inputs = body["inputs"]  # columnar format
+    if not isinstance(inputs, dict):
+        assert len(names) == 1
+        inputs = {names[0]: inputs}
+    outputs = _signature_call(signature, inputs)
+    if len(outputs) == 1:
+        return {"outputs": next(iter(outputs.values())).tolist()}
+    return {"outputs": {k: v.tolist() for k, v in outputs.items()}}
+
+
+def test_readme_rest_bodies_map_onto_the_signatures(tmp_path, monkeypatch):
+    import io
+    import urllib.request
+
+    generator, model = readme_model(tmp_path)
+    requests = []
+
+    def urlopen(request):
+        body = json.loads(request.data)
+        requests.append(body)
+        response = tf_serving_rest(model, request.full_url, body)
+        return io.BytesIO(json.dumps(response).encode())
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    scope = {}
+    exec(readme_block("rest-client"), scope)
+    assert [b.get("signature_name") for b in requests] == [None, "generate"]
+    expected = to_numpy(generator(scope["z"].astype("float32"), training=False))
+    np.testing.assert_allclose(scope["images"], expected, atol=1e-5)
+    assert scope["pixels"].shape == (16, 28, 28, 1)
+    assert scope["pixels"].dtype == np.uint8
+
+    curl = readme_block("rest-curl")
+    body = json.loads(re.search(r"-d '(.*?)'", curl).group(1))
+    assert "localhost:8501/v1/models/mnist:predict" in curl
+    outputs = tf_serving_rest(
+        model, "http://localhost:8501/v1/models/mnist:predict", body
+    )["outputs"]
+    assert sorted(outputs) == ["images", "images_uint8", "z"]
+    assert np.array(outputs["images"]).shape == (4, 28, 28, 1)
+
+
+def test_readme_grpc_client_maps_onto_the_signatures(tmp_path, monkeypatch):
+    import tensorflow as tf
+    from tensorflow_serving.apis import predict_pb2, prediction_service_pb2_grpc
+
+    generator, model = readme_model(tmp_path)
+    seen = []
+
+    class Stub:
+        def __init__(self, channel):
+            self.channel = channel
+
+        def Predict(self, request, timeout):
+            assert request.model_spec.name == "mnist"
+            signature = model.signatures[request.model_spec.signature_name]
+            inputs = {k: tf.make_ndarray(v) for k, v in request.inputs.items()}
+            seen.append({k: v.dtype for k, v in inputs.items()})
+            response = predict_pb2.PredictResponse()
+            for name, value in _signature_call(signature, inputs).items():
+                response.outputs[name].CopyFrom(tf.make_tensor_proto(value))
+            return response
+
+    monkeypatch.setattr(prediction_service_pb2_grpc, "PredictionServiceStub", Stub)
+    scope = {}
+    exec(readme_block("grpc-client"), scope)
+    assert seen == [{"seed": np.int64, "num_samples": np.int32}]
+    assert scope["pixels"].shape == (16, 28, 28, 1)
+    assert scope["pixels"].dtype == np.uint8
+    again = model.signatures["generate"](
+        seed=tf.constant(7, tf.int64), num_samples=tf.constant(16)
+    )
+    np.testing.assert_array_equal(scope["pixels"], again["images_uint8"].numpy())
+    np.testing.assert_allclose(
+        again["images"].numpy(),
+        to_numpy(generator(again["z"].numpy(), training=False)),
+        atol=1e-5,
+    )
+
+
+def test_readme_onnx_snippet(tmp_path, monkeypatch):
+    generator = image_generator(latent_dim=128)
+    wk.export_generator(generator, tmp_path / "mnist.onnx", format="onnx")
+    monkeypatch.chdir(tmp_path)
+    scope = {}
+    exec(readme_block("onnx-client"), scope)
+    expected = to_numpy(generator(scope["z"], training=False))
+    np.testing.assert_allclose(scope["images"], expected, atol=1e-5)

@@ -1,0 +1,134 @@
+"""Writes a generator as a TensorFlow SavedModel or ONNX file.
+
+This module always runs under the TensorFlow backend: in the calling process
+when Keras uses TensorFlow, otherwise in a child process started by
+`wgan_keras.export_generator` (`python -m wgan_keras.backend.tensorflow_export`)
+that loads the generator from a `.keras` file. The SavedModel therefore holds
+plain TensorFlow ops (no `XlaCallModule` compiled for one platform), which TF
+Serving runs on CPU or GPU whichever backend trained the weights.
+"""
+
+import argparse
+import json
+import sys
+
+# Reported by the child on stderr so the parent can raise the same error.
+ERROR_PREFIX = "WGAN_KERAS_EXPORT_ERROR "
+ONNX_OPSET = 17
+
+
+def _to_uint8(images):
+    import tensorflow as tf
+
+    pixels = tf.round((tf.clip_by_value(images, -1.0, 1.0) + 1.0) * 127.5)
+    return tf.cast(pixels, tf.uint8)
+
+
+def serving_functions(generator, latent_dim):
+    """The two serving signatures as `tf.function`s, in inference mode.
+
+    Returns:
+        `{"serving_default": fn(z), "generate": fn(seed, num_samples)}`.
+    """
+    import tensorflow as tf
+
+    def images_from(z):
+        # training=False: batch norm uses its moving statistics and spectral
+        # normalization its stored singular vector.
+        return tf.cast(generator(z, training=False), tf.float32)
+
+    @tf.function(
+        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z")]
+    )
+    def serving_default(z):
+        return {"images": images_from(z)}
+
+    @tf.function(
+        input_signature=[
+            tf.TensorSpec([], tf.int64, name="seed"),
+            tf.TensorSpec([], tf.int32, name="num_samples"),
+        ]
+    )
+    def generate(seed, num_samples):
+        check = tf.debugging.assert_non_negative(
+            num_samples, message="`num_samples` must be >= 0"
+        )
+        with tf.control_dependencies([check]):
+            # Philox explicitly: the same seed gives the same z on CPU and GPU.
+            z = tf.random.stateless_normal(
+                tf.stack([num_samples, latent_dim]),
+                seed=tf.stack([seed, tf.zeros_like(seed)]),
+                alg="philox",
+            )
+        images = images_from(z)
+        outputs = {"images": images, "z": z}
+        if images.shape.rank == 4:
+            outputs["images_uint8"] = _to_uint8(images)
+        return outputs
+
+    return {"serving_default": serving_default, "generate": generate}
+
+
+def write_saved_model(generator, latent_dim, directory):
+    """Writes the SavedModel with both signatures into `directory`."""
+    import tensorflow as tf
+
+    functions = serving_functions(generator, latent_dim)
+    module = tf.Module()
+    module.generator = generator  # tracks the variables
+    module.serving_default = functions["serving_default"]
+    module.generate = functions["generate"]
+    tf.saved_model.save(module, directory, signatures=functions)
+
+
+def write_onnx(generator, latent_dim, path):
+    """Writes `z -> images` as an ONNX model (input `z`, output `images`)."""
+    import tensorflow as tf
+    import tf2onnx
+
+    serving_default = serving_functions(generator, latent_dim)["serving_default"]
+    tf2onnx.convert.from_function(
+        serving_default,
+        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z")],
+        opset=ONNX_OPSET,
+        output_path=path,
+    )
+
+
+def write(generator, latent_dim, format, target):
+    """Writes `format` ("tf_saved_model" into a folder, "onnx" to a file)."""
+    if format == "onnx":
+        write_onnx(generator, latent_dim, target)
+    else:
+        write_saved_model(generator, latent_dim, target)
+
+
+def main(argv=None):
+    """The child process: load a `.keras` file, write the export, report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--target", required=True)
+    parser.add_argument("--format", required=True)
+    args = parser.parse_args(argv)
+
+    import keras  # the parent sets KERAS_BACKEND=tensorflow
+
+    from wgan_keras.export import resolve_generator
+
+    if keras.config.backend() != "tensorflow":
+        raise RuntimeError(
+            "The export child must run under the TensorFlow backend. Received: "
+            f"backend={keras.config.backend()!r}"
+        )
+    try:
+        generator, latent_dim = resolve_generator(args.model)
+        write(generator, latent_dim, args.format, args.target)
+    except (ValueError, FileNotFoundError, ImportError) as error:
+        report = {"type": type(error).__name__, "message": str(error)}
+        print(ERROR_PREFIX + json.dumps(report), file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,267 @@
+"""Export generators for serving: TensorFlow SavedModels (TF Serving) and ONNX.
+
+The SavedModel is always written by the TensorFlow backend. Under JAX or
+PyTorch, `export_generator` saves the generator to a temporary `.keras` file
+and writes the export in a child process with `KERAS_BACKEND=tensorflow`
+(Keras' own PyTorch export needs torch_xla, and its JAX export embeds
+StableHLO compiled for the exporting platform). Either way the result is a
+plain TensorFlow graph that TF Serving runs on CPU or GPU.
+"""
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import keras
+import numpy as np
+
+from wgan_keras.files import staged_directory, staged_file, write_text
+from wgan_keras.validation import validate_int
+
+FORMATS = ("tf_saved_model", "onnx")
+MODELS_CONFIG = "models.config"
+ONNX_FILE = "model.onnx"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def resolve_generator(generator_or_gan):
+    """The generator to export and its latent size.
+
+    Args:
+        generator_or_gan: a generator `keras.Model`, a `wk.WassersteinGAN`
+            (its EMA generator is exported where it keeps one, else its
+            generator), or the path of a `.keras` file holding
+            either (loaded with `safe_mode=True`).
+
+    Returns:
+        `(generator, latent_dim)`.
+    """
+    from wgan_keras.models import WassersteinGAN
+
+    model = generator_or_gan
+    if isinstance(model, (str, os.PathLike)):
+        path = os.fspath(model)
+        if not path.endswith(".keras") or not os.path.isfile(path):
+            raise ValueError(
+                "`generator_or_gan` must be a generator, a WassersteinGAN or the "
+                f"path of an existing .keras file. Received: {path!r}"
+            )
+        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+    if isinstance(model, WassersteinGAN):
+        model = model.sampling_generator
+    if not isinstance(model, keras.Model):
+        raise ValueError(
+            "`generator_or_gan` must be a generator `keras.Model`, a "
+            "WassersteinGAN or the path of a .keras file. Received: "
+            f"generator_or_gan={generator_or_gan!r}"
+        )
+    inputs = getattr(model, "inputs", None)
+    if not inputs or len(inputs) != 1 or len(inputs[0].shape) != 2:
+        raise ValueError(
+            "`generator_or_gan` must take one (batch, latent_dim) input. "
+            f"Received: inputs={[tuple(x.shape) for x in inputs or []]}"
+        )
+    latent_dim = inputs[0].shape[-1]
+    outputs = model(np.zeros((1, latent_dim), "float32"), training=False)
+    if not hasattr(outputs, "shape") or len(outputs.shape) not in (2, 4):
+        raise ValueError(
+            "`generator_or_gan` must return one tensor of samples, (batch, dim) "
+            "or (batch, height, width, channels). Received: "
+            f"{type(outputs).__name__} of shape {getattr(outputs, 'shape', None)}"
+        )
+    return model, latent_dim
+
+
+def export_generator(
+    generator_or_gan,
+    path,
+    format="tf_saved_model",
+    overwrite=False,
+    model_name=None,
+    version=1,
+):
+    """Exports a generator for serving, from any backend.
+
+    With `format="tf_saved_model"` the SavedModel goes where TF Serving looks
+    for it, `path/<model_name>/<version>/saved_model.pb`, and `path/models.config`
+    is (re)written to list every model under `path`. It has two signatures,
+    both with method name `tensorflow/serving/predict`:
+
+    - `serving_default`: `z` float32 `(None, latent_dim)` -> `images` float32
+      `(None, height, width, channels)` in [-1, 1];
+    - `generate`: `seed` int64 scalar, `num_samples` int32 scalar -> `images`,
+      `images_uint8` (0..255) and `z`. The same seed gives the same images
+      (Philox, identical on CPU and GPU).
+
+    With `format="onnx"` the `z -> images` function is written to
+    `path/<model_name>/<version>/model.onnx`, or to `path` itself when it ends
+    in `.onnx`.
+
+    The generator runs in inference mode (batch norm with moving statistics,
+    spectral normalization with its stored singular vector); a GAN with
+    `ema_decay` exports its EMA generator. Everything is
+    written to a temporary path and renamed into place: a failed export leaves
+    nothing behind and an existing export is replaced only with
+    `overwrite=True`.
+
+    Args:
+        generator_or_gan: a generator `keras.Model`, a `wk.WassersteinGAN` or
+            the path of a `.keras` file holding either.
+        path: the model repository folder (TF Serving's `/models`), or an
+            `.onnx` file path.
+        format: `"tf_saved_model"` or `"onnx"`.
+        overwrite: bool, whether to replace an existing export.
+        model_name: the served model's name; default the generator's name.
+        version: int >= 1, the model version folder.
+
+    Returns:
+        The path written: the SavedModel's version folder, or the `.onnx` file.
+
+    Example:
+
+    ```python
+    gan.fit(images, epochs=10)
+    wk.export_generator(gan, "serving", model_name="mnist")
+    # serving/mnist/1/saved_model.pb and serving/models.config
+    ```
+
+    Reference:
+        TensorFlow Serving, "Serving a TensorFlow Model" and "Model Server
+        Configuration" (https://www.tensorflow.org/tfx/serving).
+    """
+    if format not in FORMATS:
+        raise ValueError(
+            f"`format` must be one of {FORMATS}. Received: format={format!r}"
+        )
+    if not isinstance(overwrite, bool):
+        raise ValueError(
+            f"`overwrite` must be a bool. Received: overwrite={overwrite!r}"
+        )
+    validate_int("version", version)
+    if format == "onnx" and importlib.util.find_spec("tf2onnx") is None:
+        raise ImportError(
+            "ONNX export needs tf2onnx and onnx: pip install 'wgan-keras[onnx]' "
+            "(onnxruntime to run the result)."
+        )
+    path = os.path.abspath(os.fspath(path))
+    generator, latent_dim = resolve_generator(generator_or_gan)
+    model_name = generator.name if model_name is None else model_name
+    if not isinstance(model_name, str) or not _NAME.fullmatch(model_name):
+        raise ValueError(
+            "`model_name` must be letters, digits, '_', '.' or '-' (it is part of "
+            f"TF Serving's URLs). Received: model_name={model_name!r}"
+        )
+
+    single_file = format == "onnx" and path.endswith(".onnx")
+    if single_file:
+        target = path
+    else:
+        target = os.path.join(path, model_name, str(version))
+    if os.path.lexists(target) and not overwrite:
+        raise FileExistsError(
+            f"{target} exists; pass overwrite=True to replace it. "
+            f"Received: overwrite={overwrite!r}"
+        )
+
+    if single_file:
+        with staged_file(target) as tmp:
+            _write(generator, latent_dim, format, tmp)
+    else:
+        with staged_directory(target, overwrite=overwrite) as staging:
+            destination = staging
+            if format == "onnx":
+                destination = os.path.join(staging, ONNX_FILE)
+            _write(generator, latent_dim, format, destination)
+        if format == "tf_saved_model":
+            write_text(os.path.join(path, MODELS_CONFIG), models_config(path))
+        else:
+            target = os.path.join(target, ONNX_FILE)
+    return target
+
+
+def _write(generator, latent_dim, format, target):
+    backend = keras.config.backend()
+    if backend == "tensorflow":
+        from wgan_keras.backend import tensorflow_export
+
+        tensorflow_export.write(generator, latent_dim, format, target)
+        return
+    print(
+        f"Exporting through the TensorFlow backend in a child process: Keras' "
+        f"{backend} backend cannot write a SavedModel that TF Serving runs on "
+        "any device. The weights travel in a temporary .keras file."
+    )
+    with tempfile.TemporaryDirectory(prefix="wgan-keras-export-") as tmp:
+        model_file = os.path.join(tmp, "generator.keras")
+        generator.save(model_file)
+        _run_child(model_file, target, format)
+
+
+def _run_child(model_file, target, format):
+    from wgan_keras.backend.tensorflow_export import ERROR_PREFIX
+
+    env = dict(os.environ, KERAS_BACKEND="tensorflow")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    command = [
+        sys.executable,
+        "-m",
+        "wgan_keras.backend.tensorflow_export",
+        f"--model={model_file}",
+        f"--target={target}",
+        f"--format={format}",
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode == 0:
+        return
+    for line in result.stderr.splitlines():
+        if line.startswith(ERROR_PREFIX):
+            report = json.loads(line[len(ERROR_PREFIX) :])
+            error = {"FileNotFoundError": FileNotFoundError, "ImportError": ImportError}
+            raise error.get(report["type"], ValueError)(report["message"])
+    raise RuntimeError(
+        f"The export child process failed (exit code {result.returncode}). "
+        f"Its output:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    )
+
+
+def models_config(path):
+    """TF Serving's `models.config` for every SavedModel under `path`.
+
+    Each model's `base_path` is `/models/<name>`, as when `path` is mounted at
+    `/models` in the TF Serving container.
+    """
+    names = []
+    for name in sorted(os.listdir(path)):
+        model_dir = os.path.join(path, name)
+        if name.startswith(".") or not os.path.isdir(model_dir):
+            continue
+        if any(
+            version.isdigit()
+            and os.path.isfile(os.path.join(model_dir, version, "saved_model.pb"))
+            for version in os.listdir(model_dir)
+        ):
+            names.append(name)
+    configs = "".join(
+        "  config {\n"
+        f'    name: "{name}"\n'
+        f'    base_path: "/models/{name}"\n'
+        '    model_platform: "tensorflow"\n'
+        "  }\n"
+        for name in names
+    )
+    return f"model_config_list {{\n{configs}}}\n"
+
+
+def serving_command(path, gpu=True):
+    """The `docker run` line that serves every model under `path`."""
+    image = "tensorflow/serving:latest-gpu" if gpu else "tensorflow/serving"
+    gpus = "--gpus all " if gpu else ""
+    return (
+        f"docker run --rm {gpus}-p 8500:8500 -p 8501:8501 "
+        f'-v "{os.path.abspath(path)}:/models" {image} '
+        f"--model_config_file=/models/{MODELS_CONFIG}"
+    )

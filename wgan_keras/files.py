@@ -1,0 +1,152 @@
+"""Atomic files and folders: a crash mid-write never leaves a half-written one.
+
+Everything is written to a temporary path beside the target (same file system)
+and renamed into place. A folder that replaces an existing one is swapped in
+with Linux's `renameat2(RENAME_EXCHANGE)`, so the target path always holds a
+whole folder, the old or the new; where that call is missing (other systems,
+other file systems) the old folder is moved aside first, which leaves a short
+window in which the path is empty but never holds a partial folder.
+"""
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+import tempfile
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _load_renameat2():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    function.restype = ctypes.c_int
+    return function
+
+
+_renameat2 = _load_renameat2()
+
+
+def exchange_paths(a, b):
+    """Atomically swaps two existing paths. Returns False if unsupported here."""
+    if _renameat2 is None:
+        return False
+    result = _renameat2(
+        _AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(error, os.strerror(error), a)
+
+
+def _fsync_tree(root):
+    for folder, _, files in os.walk(root):
+        for name in files:
+            with open(os.path.join(folder, name), "rb") as f:
+                os.fsync(f.fileno())
+
+
+@contextlib.contextmanager
+def staged_directory(target, overwrite=False):
+    """Yields an empty temporary folder that replaces `target` on success.
+
+    The folder is created beside `target` with a hidden name (`.<name>-...`,
+    which TF Serving and the preset loader ignore). If the block raises, it is
+    removed and `target` is untouched.
+
+    Args:
+        target: the folder to create or replace.
+        overwrite: bool, whether an existing `target` may be replaced. If
+            False and it exists, `FileExistsError` is raised before anything is
+            written.
+
+    Example:
+
+    ```python
+    with staged_directory("export/mnist/1") as staging:
+        write_everything_into(staging)
+    ```
+    """
+    target = os.path.abspath(os.fspath(target))
+    if os.path.lexists(target) and not overwrite:
+        raise FileExistsError(
+            f"{target} exists; pass overwrite=True to replace it. "
+            f"Received: overwrite={overwrite!r}"
+        )
+    parent, name = os.path.split(target)
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=f".{name}-", dir=parent)
+    try:
+        os.chmod(staging, 0o755)  # mkdtemp makes it private
+        yield staging
+        _fsync_tree(staging)
+        if not os.path.lexists(target):
+            os.replace(staging, target)
+        elif exchange_paths(staging, target):
+            shutil.rmtree(staging)  # now the old folder
+        else:
+            old = f"{staging}.old"
+            os.replace(target, old)
+            os.replace(staging, target)
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+@contextlib.contextmanager
+def staged_file(target):
+    """Yields a temporary path whose file replaces `target` on success.
+
+    The temporary name keeps `target`'s extension (Keras checks `.keras` and
+    `.weights.h5`). The file is fsynced before the rename; if the block
+    raises, it is removed and `target` is untouched.
+
+    Example:
+
+    ```python
+    with staged_file("run/generator.keras") as tmp:
+        generator.save(tmp)
+    ```
+    """
+    target = os.path.abspath(os.fspath(target))
+    parent, name = os.path.split(target)
+    os.makedirs(parent, exist_ok=True)
+    stem, dot, extension = name.partition(".")
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{stem}-", suffix=f"{dot}{extension}", dir=parent
+    )
+    os.close(fd)
+    os.remove(tmp)  # writers such as Keras' save refuse some existing files
+    try:
+        yield tmp
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp)
+        raise
+
+
+def write_text(path, text):
+    """Writes `text` to `path` atomically (temporary file, fsync, rename)."""
+    with staged_file(path) as tmp:
+        with open(tmp, "w") as f:
+            f.write(text)
