@@ -130,7 +130,8 @@ def main(argv):
     samples_path = os.path.join(FLAGS.output_dir, "samples.png")
     fake = plot_samples(gan, real, samples_path)
     generator_path = os.path.join(FLAGS.output_dir, "generator.keras")
-    gan.sampling_generator.save(generator_path)
+    with wk.files.staged_file(generator_path) as tmp:  # never half-written
+        gan.sampling_generator.save(tmp)
     run = {
         "command": " ".join(["python", "examples/train_toy.py", *sys.argv[1:]]),
         "wall_seconds": seconds,

@@ -114,10 +114,7 @@ class RunRecord(keras.callbacks.Callback):
             backend=keras.config.backend(),
             keras_version=keras.__version__,
         )
-        tmp = f"{self.path}.tmp"
-        with open(tmp, "w") as f:
-            json.dump(self.record, f, indent=2)
-        os.replace(tmp, self.path)
+        wk.files.write_text(self.path, json.dumps(self.record, indent=2))
 
 
 def train(gan, images, held_out, steps, steps_per_epoch, output_dir, command):
@@ -156,9 +153,8 @@ def train(gan, images, held_out, steps, steps_per_epoch, output_dir, command):
     }
     for name, path in paths.items():
         model = gan if name == "gan" else gan.sampling_generator
-        tmp = f"{path[: -len('.keras')]}.tmp.keras"
-        model.save(tmp)
-        os.replace(tmp, path)  # never a half-written model file
+        with wk.files.staged_file(path) as tmp:  # never a half-written file
+            model.save(tmp)
     print(f"Wrote grids to {os.path.join(output_dir, 'grids')}")
     print(f"Wrote curves to {os.path.join(output_dir, 'logs')}")
     print(f"Wrote TensorBoard events to {os.path.join(output_dir, 'tensorboard')}")

@@ -6,6 +6,7 @@ from wgan_keras import (  # noqa: F401
     datasets,
     evaluation,
     export,
+    files,
     layers,
     losses,
     metrics,

@@ -53,7 +53,25 @@ def cond_update(pred, fn, variables):
 
 
 class WGANTrainer:
-    """Threads Keras' JAX `fit()` state through the shared stateful step."""
+    """Threads Keras' JAX `fit()` state through the shared stateful step.
+
+    Keras' JAX `fit` moves the variables' values into its loop and writes them
+    back at the end; an exception in between (a bad batch, a divergence, a
+    KeyboardInterrupt) would leave every variable without a value. Here the
+    values stay in place during `fit` (one more copy of the weights in
+    memory), and an interrupted `fit` writes back the state of the last step
+    that ran, so the model can still be inspected, saved or trained on.
+    """
+
+    def _purge_model_variables(self, *args, **kwargs):
+        del args, kwargs  # keep the values: see the class docstring
+
+    def fit(self, *args, **kwargs):
+        try:
+            return super().fit(*args, **kwargs)
+        except BaseException:
+            self.jax_state_sync()
+            raise
 
     def _run_stateless(self, step, state, data, groups):
         mapping = []

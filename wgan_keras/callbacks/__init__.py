@@ -1,6 +1,10 @@
 """Callbacks to watch and safeguard WGAN training."""
 
 from wgan_keras.callbacks.backup_and_restore import BackupAndRestore  # noqa: F401
+from wgan_keras.callbacks.divergence import (  # noqa: F401
+    DivergenceError,
+    StopOnDivergence,
+)
 from wgan_keras.callbacks.exact_wasserstein import (  # noqa: F401
     ExactWasserstein,
     exact_wasserstein_1,

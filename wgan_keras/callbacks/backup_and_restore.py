@@ -6,6 +6,7 @@ import os
 
 import keras
 
+from wgan_keras.files import staged_file, write_text
 from wgan_keras.validation import validate_int
 
 _METADATA = "training_metadata.json"
@@ -24,9 +25,12 @@ class BackupAndRestore(keras.callbacks.Callback):
     optimizers' state and step counters, and the noise generator's state.
 
     When `fit` starts and a backup exists, the model is restored from it and
-    training resumes at the first epoch it had not finished. A backup taken
-    mid-epoch (`save_freq` as a number of steps) resumes from the start of that
-    epoch, with the weights of the backup.
+    training resumes where the backup was taken. A `WassersteinGAN` resumes a
+    backup taken mid-epoch (`save_freq` as a number of steps) at that very
+    step (`WassersteinGAN.resume_at`): with array data and a `seed`, the
+    resumed run ends with the weights of a run that was never interrupted.
+    Other models resume from the start of that epoch, as with Keras' own
+    callback.
 
     Args:
         backup_dir: folder for the backups.
@@ -54,6 +58,7 @@ class BackupAndRestore(keras.callbacks.Callback):
         self.delete_checkpoint = delete_checkpoint
         self._epoch = 0
         self._steps_since_save = 0
+        self._resumed_epoch = self._resumed_step = None
 
     @property
     def metadata_path(self):
@@ -67,12 +72,17 @@ class BackupAndRestore(keras.callbacks.Callback):
             return json.load(f)
 
     def on_train_begin(self, logs=None):
+        self._resumed_epoch = self._resumed_step = None
         metadata = self.read_metadata()
         if metadata is None:
             return
         self.model.load_weights(os.path.join(self.backup_dir, metadata["weights"]))
-        self.model._initial_epoch = metadata["epoch"]  # read by Keras' fit
-        self._epoch = metadata["epoch"]
+        epoch, step = metadata["epoch"], metadata["step"]
+        self.model._initial_epoch = epoch  # read by Keras' fit
+        self._epoch = epoch
+        if hasattr(self.model, "resume_at"):
+            self.model.resume_at(epoch, step)
+            self._resumed_epoch, self._resumed_step = epoch, step
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
@@ -80,9 +90,14 @@ class BackupAndRestore(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         if self.save_freq == "epoch":
             return
+        if self._epoch == self._resumed_epoch and batch < self._resumed_step:
+            return  # a step the resumed run passes over, done before the backup
         self._steps_since_save += 1
         if self._steps_since_save >= self.save_freq:
-            self.save(epoch=self._epoch, step=batch + 1)
+            if batch + 1 == self.params.get("steps"):  # the epoch's last step
+                self.save(epoch=self._epoch + 1, step=0)
+            else:
+                self.save(epoch=self._epoch, step=batch + 1)
 
     def on_epoch_end(self, epoch, logs=None):
         if self.save_freq == "epoch":
@@ -93,20 +108,30 @@ class BackupAndRestore(keras.callbacks.Callback):
         self._steps_since_save = 0
         os.makedirs(self.backup_dir, exist_ok=True)
         weights = f"backup-{epoch:06d}-{step:09d}.weights.h5"
-        self.model.save_weights(os.path.join(self.backup_dir, weights))
-        tmp = f"{self.metadata_path}.tmp"
-        with open(tmp, "w") as f:
-            json.dump({"epoch": epoch, "step": step, "weights": weights}, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.metadata_path)  # the commit
-        for path in glob.glob(os.path.join(self.backup_dir, "backup-*.weights.h5")):
+        with staged_file(os.path.join(self.backup_dir, weights)) as tmp:
+            self.model.save_weights(tmp)
+        record = {"epoch": epoch, "step": step, "weights": weights}
+        write_text(self.metadata_path, json.dumps(record))  # the commit
+        for path in self._weight_files():
             if os.path.basename(path) != weights:
                 os.remove(path)
 
+    def _weight_files(self):
+        """Backups and the temporary files of interrupted writes."""
+        return glob.glob(os.path.join(self.backup_dir, "backup-*.weights.h5")) + (
+            glob.glob(os.path.join(self.backup_dir, ".backup-*.weights.h5"))
+        )
+
     def on_train_end(self, logs=None):
-        if self.delete_checkpoint and os.path.isdir(self.backup_dir):
-            for path in glob.glob(os.path.join(self.backup_dir, "backup-*.weights.h5")):
-                os.remove(path)
-            if os.path.exists(self.metadata_path):
-                os.remove(self.metadata_path)
+        if not os.path.isdir(self.backup_dir):
+            return
+        if not self.delete_checkpoint:
+            if self._steps_since_save and self.save_freq != "epoch":
+                # Finished between two backups: commit the end, so that the
+                # same command run again has nothing left to train.
+                self.save(epoch=self._epoch + 1, step=0)
+            return
+        for path in self._weight_files():
+            os.remove(path)
+        if os.path.exists(self.metadata_path):
+            os.remove(self.metadata_path)

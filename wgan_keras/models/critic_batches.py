@@ -6,8 +6,56 @@ along the batch axis; the step splits them again, so every critic update sees
 its own real samples.
 """
 
+import itertools
+
 import keras
 import numpy as np
+
+# Real samples may stray this share of the generator's output range beyond it
+# (rounding, augmentation) before they count as wrongly scaled.
+RANGE_MARGIN = 0.05
+_BOUNDED_ACTIVATIONS = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+
+
+def output_range(generator):
+    """`(low, high)` of the generator's samples, or None where unbounded.
+
+    Read from the activation of its last layer that has one: tanh gives
+    (-1, 1), sigmoid (0, 1); anything else leaves the range open.
+    """
+    for layer in reversed(generator._flatten_layers(include_self=False)):
+        activation = getattr(layer, "activation", None)
+        if activation is not None:
+            return _BOUNDED_ACTIVATIONS.get(getattr(activation, "__name__", None))
+    return None
+
+
+def check_values(x, value_range, received="x"):
+    """Raises unless every value of `x` is finite and inside `value_range`.
+
+    Args:
+        x: numpy array of samples.
+        value_range: `(low, high)` or None.
+        received: what `x` is, for the message ("x", "a batch of x").
+    """
+    finite = np.isfinite(x)
+    if not finite.all():
+        raise ValueError(
+            f"`x` must be finite. Received: {received} with "
+            f"{x.size - int(finite.sum())} NaN or inf values"
+        )
+    if value_range is None or x.size == 0:
+        return
+    low, high = value_range
+    margin = RANGE_MARGIN * (high - low)
+    x_min, x_max = float(x.min()), float(x.max())
+    if x_min < low - margin or x_max > high + margin:
+        raise ValueError(
+            f"`x` must lie in the output range [{low:g}, {high:g}] of the generator "
+            "(its final activation); scale the samples first, e.g. images "
+            f"`x / 127.5 - 1` for [-1, 1]. Received: {received} with values in "
+            f"[{x_min:.4g}, {x_max:.4g}]"
+        )
 
 
 def _first_leaf(structure):
@@ -24,14 +72,20 @@ def _check_floating(dtype, name="x"):
 
 
 class ArrayCriticBatches(keras.utils.PyDataset):
-    """Shuffled groups of `critic_steps` batches from in-memory arrays."""
+    """Shuffled groups of `critic_steps` batches from in-memory arrays.
+
+    Epoch `k`'s order is a function of `(seed, k)` alone, so a run resumed at
+    epoch `k` (`skip_epochs(k)`) sees the same samples in the same order as one
+    that never stopped.
+    """
 
     def __init__(self, x, batch_size, critic_steps, shuffle=True, seed=None):
         super().__init__()
         self.x = x
         self.group_size = batch_size * critic_steps
         self.shuffle = shuffle
-        self._rng = np.random.default_rng(seed)
+        self._seed = np.random.SeedSequence(seed).entropy
+        self._epoch = 0
         self._num_groups = len(x) // self.group_size
         if self._num_groups == 0:
             raise ValueError(
@@ -39,7 +93,7 @@ class ArrayCriticBatches(keras.utils.PyDataset):
                 f"{critic_steps} x {batch_size} = {self.group_size} samples. "
                 f"Received: x with {len(x)} samples"
             )
-        self.on_epoch_end()
+        self._order = self._order_of(0)
 
     def __len__(self):
         return self._num_groups
@@ -49,18 +103,28 @@ class ArrayCriticBatches(keras.utils.PyDataset):
         rows = np.sort(self._order[start : start + self.group_size])
         return self.x[rows]
 
+    def _order_of(self, epoch):
+        if not self.shuffle:
+            return np.arange(len(self.x))
+        return np.random.default_rng([self._seed, epoch]).permutation(len(self.x))
+
+    def skip_epochs(self, count):
+        """Moves to the order `count` epochs on, as if they had been run."""
+        self._epoch += count
+        self._order = self._order_of(self._epoch)
+
     def on_epoch_end(self):
-        n = len(self.x)
-        self._order = self._rng.permutation(n) if self.shuffle else np.arange(n)
+        self.skip_epochs(1)
 
 
 class GroupedPyDataset(keras.utils.PyDataset):
     """Concatenates `critic_steps` consecutive batches of a `PyDataset`."""
 
-    def __init__(self, dataset, critic_steps):
+    def __init__(self, dataset, critic_steps, check=None):
         super().__init__()
         self.dataset = dataset
         self.critic_steps = critic_steps
+        self.check = check
         if len(dataset) < critic_steps:
             raise ValueError(
                 f"Each train step needs `critic_steps={critic_steps}` batches. "
@@ -72,7 +136,12 @@ class GroupedPyDataset(keras.utils.PyDataset):
 
     def __getitem__(self, index):
         start = index * self.critic_steps
-        return _concatenate([self.dataset[start + i] for i in range(self.critic_steps)])
+        group = _concatenate(
+            [self.dataset[start + i] for i in range(self.critic_steps)]
+        )
+        if self.check is not None:
+            self.check(group)
+        return group
 
     def on_epoch_end(self):
         self.dataset.on_epoch_end()
@@ -84,13 +153,16 @@ def _concatenate(batches):
     )
 
 
-def _grouped(batches, critic_steps):
+def _grouped(batches, critic_steps, check=None):
     """Yields `critic_steps` consecutive batches at a time, dropping a remainder."""
     group = []
     for batch in batches:
         group.append(batch)
         if len(group) == critic_steps:
-            yield _concatenate(group)
+            grouped = _concatenate(group)
+            if check is not None:
+                check(grouped)
+            yield grouped
             group = []
 
 
@@ -118,8 +190,62 @@ def _check_sample_shape(shape, sample_shape):
         )
 
 
+def _batch_checker(sample_shape, value_range):
+    """Checks one group of streamed batches: dtype, shape, finite, in range."""
+
+    def check(group):
+        x = np.asarray(_first_leaf(group))
+        _check_floating(x.dtype)
+        _check_sample_shape(x.shape[1:], sample_shape)
+        check_values(x, value_range, received="a batch of x")
+
+    return check
+
+
+def _checked_tf_dataset(dataset, value_range):
+    """`dataset` with every batch asserted finite and in range as it is read."""
+    import tensorflow as tf
+
+    def check(*batch):
+        x = tf.cast(_first_leaf(batch), "float32")
+        checks = [
+            tf.debugging.assert_all_finite(
+                x, "`x` must be finite. Received: a batch of x with NaN or inf values"
+            )
+        ]
+        if value_range is not None:
+            low, high = value_range
+            margin = RANGE_MARGIN * (high - low)
+            message = (
+                f"`x` must lie in the output range [{low:g}, {high:g}] of the "
+                "generator (its final activation); scale the samples first, e.g. "
+                "images `x / 127.5 - 1`. Received: a batch of x with values in"
+            )
+            checks.append(
+                tf.debugging.Assert(
+                    tf.logical_and(
+                        tf.reduce_min(x) >= low - margin,
+                        tf.reduce_max(x) <= high + margin,
+                    ),
+                    [message, tf.reduce_min(x), tf.reduce_max(x)],
+                )
+            )
+        with tf.control_dependencies(checks):
+            return tf.nest.map_structure(
+                tf.identity, batch[0] if len(batch) == 1 else batch
+            )
+
+    return dataset.map(check)
+
+
 def group_critic_batches(
-    x, batch_size, critic_steps, shuffle=True, seed=None, sample_shape=None
+    x,
+    batch_size,
+    critic_steps,
+    shuffle=True,
+    seed=None,
+    sample_shape=None,
+    value_range=None,
 ):
     """Returns `(data, steps_per_epoch)` for `keras.Model.fit`.
 
@@ -134,6 +260,10 @@ def group_critic_batches(
         seed: seed of that shuffle.
         sample_shape: the generator's sample shape, to check the data against
             (where it is known before training).
+        value_range: `(low, high)` of the generator's samples, or None; real
+            samples far outside it are refused (wrongly scaled data), as are
+            NaN and inf. Arrays are checked here, streamed data batch by batch
+            as it is read (before the step that would use it).
 
     Returns:
         The grouped data and the number of train steps in one pass over `x`
@@ -152,9 +282,11 @@ def group_critic_batches(
             if first is None:
                 raise ValueError("Received: an empty dataset (no batches)")
             per_batch = int(_first_leaf(first).shape[0])
-        return x.unbatch().batch(per_batch * critic_steps, drop_remainder=True), None
+        grouped = x.unbatch().batch(per_batch * critic_steps, drop_remainder=True)
+        return _checked_tf_dataset(grouped, value_range), None
+    check = _batch_checker(sample_shape, value_range)
     if isinstance(x, keras.utils.PyDataset):
-        return GroupedPyDataset(x, critic_steps), None
+        return GroupedPyDataset(x, critic_steps, check), None
     if hasattr(x, "shape") and hasattr(x, "dtype"):  # numpy array or tensor
         x = keras.ops.convert_to_numpy(x)
         _check_floating(x.dtype)
@@ -164,12 +296,7 @@ def group_critic_batches(
                 f"(N, 2) or (N, 28, 28, 1). Received: x with shape {x.shape}"
             )
         _check_sample_shape(x.shape[1:], sample_shape)
-        finite = np.isfinite(x)
-        if not finite.all():
-            raise ValueError(
-                f"`x` must be finite. Received: x with {x.size - finite.sum()} "
-                "NaN or inf values"
-            )
+        check_values(x, value_range)
         batch_size = batch_size or 64
         data = ArrayCriticBatches(x, batch_size, critic_steps, shuffle, seed)
         return data, len(data)
@@ -181,9 +308,13 @@ def group_critic_batches(
                 f"Each train step needs `critic_steps={critic_steps}` batches. "
                 f"Received: an iterable of {len(x)} batches"
             )
-        return _grouped(_endless(x), critic_steps), steps
+        return _grouped(_endless(x), critic_steps, check), steps
     if hasattr(x, "__iter__"):  # a generator: read once
-        return _grouped(x, critic_steps), None
+        iterator = iter(x)
+        first = next(iterator, None)
+        if first is None:
+            raise ValueError("`x` is empty. Received: an iterator with no batches")
+        return _grouped(itertools.chain([first], iterator), critic_steps, check), None
     raise ValueError(
         "`x` must be an array, a tf.data.Dataset, a keras.utils.PyDataset or an "
         f"iterable of batches. Received: x of type {type(x).__name__}"

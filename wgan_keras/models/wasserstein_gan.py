@@ -7,7 +7,7 @@ from keras import ops
 from wgan_keras import backend as wgan_backend
 from wgan_keras import losses
 from wgan_keras.layers import SpectralNormalization
-from wgan_keras.models.critic_batches import group_critic_batches
+from wgan_keras.models.critic_batches import group_critic_batches, output_range
 from wgan_keras.validation import validate_int
 
 CRITIC_SCHEDULES = ("constant", "original")
@@ -195,6 +195,13 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         self.critic_updates_since_generator = keras.Variable(
             0, dtype="int32", trainable=False, name="critic_updates_since_generator"
         )
+        # Train steps to pass over without updates: the steps of an epoch that
+        # a resumed run had finished before it was interrupted (`resume_at`).
+        self.resume_steps_to_skip = keras.Variable(
+            0, dtype="int32", trainable=False, name="resume_steps_to_skip"
+        )
+        self._traces_resume_skip = False
+        self._critic_batches = None
 
         # === Metrics ===
         self.critic_loss_tracker = keras.metrics.Mean(name="critic_loss")
@@ -383,6 +390,14 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         over `N` samples has `N // (batch_size * critic_steps)` generator updates
         and `critic_steps` times as many critic updates.
 
+        The data are checked before they are used: floating point, the
+        generator's sample shape, finite, and inside the generator's output
+        range where its final activation bounds it (arrays up front, streamed
+        data batch by batch). A `wk.callbacks.StopOnDivergence` runs first
+        among the callbacks: a NaN or inf loss raises
+        `wk.callbacks.DivergenceError` at that step, before any checkpoint is
+        written.
+
         Args:
             x: real samples: a numpy array (batched here, `batch_size` defaults
                 to 64), a `tf.data.Dataset` of batches, a `keras.utils.PyDataset`
@@ -415,12 +430,14 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             shuffle=shuffle,
             seed=self.seed,
             sample_shape=self.sample_shape,
+            value_range=output_range(self.generator),
         )
+        self._critic_batches = data  # `resume_at` moves its epoch order on
         history = super().fit(
             data,
             epochs=epochs,
             verbose=verbose,
-            callbacks=callbacks,
+            callbacks=_with_divergence_check(callbacks),
             initial_epoch=initial_epoch,
             # Arrays are shuffled above (seeded); Keras must not reorder groups.
             shuffle=False,
@@ -458,12 +475,51 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             )
         return ops.cast(x, self.compute_dtype)
 
+    def resume_at(self, epoch, step):
+        """Makes the next `fit` continue `step` steps into `epoch`, exactly.
+
+        Called by `wk.callbacks.BackupAndRestore` after it restores a backup
+        taken mid-epoch. Keras' `fit` can only start at an epoch boundary, so
+        the first `step` train steps of that epoch pass over their data
+        without any update, noise draw or metric update: the run then sees the
+        data, noise and weights that an uninterrupted run would have (for array
+        data, whose epoch order depends only on the seed and the epoch).
+
+        Args:
+            epoch: int >= 0, the epoch `fit` starts at (its `initial_epoch`).
+            step: int >= 0, train steps of that epoch already done.
+        """
+        validate_int("epoch", epoch, minimum=0)
+        validate_int("step", step, minimum=0)
+        if hasattr(self._critic_batches, "skip_epochs"):
+            self._critic_batches.skip_epochs(epoch)
+        self.resume_steps_to_skip.assign(step)
+        if step and not self._traces_resume_skip:
+            self._traces_resume_skip = True  # read when the step is traced
+            self.make_train_function(force=True)
+
     def _wgan_train_step(self, data):
         """One generator update after `critic_steps` critic updates.
 
         Written once for every backend: each backend's `train_step` calls it
         (on JAX inside a `keras.StatelessScope` holding the traced state).
         """
+        if not self._traces_resume_skip:
+            self._wgan_updates(data)
+        else:
+            skip = self.resume_steps_to_skip
+            wgan_backend.cond_update(
+                skip <= 0,
+                lambda: self._wgan_updates(data),
+                self.trainable_variables
+                + self.non_trainable_variables
+                + self.optimizer.variables
+                + self.metrics_variables,
+            )
+            skip.assign(ops.maximum(skip - 1, 0))
+        return {m.name: m.result() for m in self.metrics}
+
+    def _wgan_updates(self, data):
         real = self._real_samples(data)  # (critic_steps * m, ...)
         batches = ops.reshape(real, (self.critic_steps, -1, *real.shape[1:]))
         for i in range(self.critic_steps):
@@ -473,7 +529,6 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             self._scheduled_generator_update(batch_size)
         else:
             self._generator_update(batch_size)
-        return {m.name: m.result() for m in self.metrics}
 
     def _critic_scores(self, trainable, non_trainable, real, fake):
         """Scores of the real and fake batches: one critic pass where possible."""
@@ -704,9 +759,11 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         keys = list(store.keys())
         if self._SEED_STATE_KEY in keys:
             self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
-        super().load_own_variables(
-            {key: store[key] for key in keys if key != self._SEED_STATE_KEY}
-        )
+        values = {key: store[key] for key in keys if key != self._SEED_STATE_KEY}
+        if len(values) == 1:
+            # Written before `resume_steps_to_skip` (own variable "1") existed.
+            values["1"] = np.zeros((), "int32")
+        super().load_own_variables(values)
 
     def get_config(self):
         return {
@@ -727,6 +784,19 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         for name in ("generator", "critic"):
             config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
+
+
+def _with_divergence_check(callbacks):
+    """`callbacks` with a `StopOnDivergence` first, unless it holds one."""
+    from wgan_keras.callbacks import StopOnDivergence
+
+    if callbacks is None:
+        callbacks = []
+    if not isinstance(callbacks, (list, tuple)):
+        return callbacks  # a keras.callbacks.CallbackList: the user's own
+    if any(isinstance(c, StopOnDivergence) for c in callbacks):
+        return list(callbacks)
+    return [StopOnDivergence(), *callbacks]
 
 
 def _averaged_copy(generator):

@@ -1,0 +1,68 @@
+"""Writes an export or a preset, then dies by SIGKILL while writing the next.
+
+    python write_child.py export|preset ROOT
+
+Writes version 1 of a tiny generator (its outputs on fixed noise go to
+ROOT/expected.npz), then starts replacing it with another generator and sends
+itself SIGKILL after the new files are written and before they are moved
+into place: the moment a crash does the most harm to a non-atomic writer.
+"""
+
+import contextlib
+import json
+import os
+import signal
+import sys
+
+import keras
+import numpy as np
+
+import wgan_keras as wk
+from wgan_keras import export as export_module
+from wgan_keras.files import staged_directory as real_staged_directory
+from wgan_keras.presets import presets as presets_module
+
+
+def generator(seed):
+    keras.utils.set_random_seed(seed)
+    return wk.networks.MLPGenerator(latent_dim=2, output_shape=(2,), hidden_dim=8)
+
+
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def main():
+    what, root = sys.argv[1], sys.argv[2]
+    first, second = generator(0), generator(1)
+    z = np.random.default_rng(0).standard_normal((4, 2)).astype("float32")
+    np.savez(os.path.join(root, "expected.npz"), images=first.predict(z, verbose=0))
+    if what == "export":
+        wk.export_generator(first, os.path.join(root, "serving"), model_name="m")
+        write = export_module._write
+
+        def write_then_die(*args, **kwargs):
+            write(*args, **kwargs)
+            die()
+
+        export_module._write = write_then_die
+        wk.export_generator(
+            second, os.path.join(root, "serving"), model_name="m", overwrite=True
+        )
+    else:
+        hashes = wk.presets.save_preset(first, "p", {"version": 1}, root=root)
+        with open(os.path.join(root, "hashes.json"), "w") as f:
+            json.dump(hashes, f)
+
+        def staged_then_die(target, overwrite=False):
+            with real_staged_directory(target, overwrite) as staging:
+                yield staging
+                die()  # everything is written into `staging`, not yet swapped
+
+        presets_module.staged_directory = contextlib.contextmanager(staged_then_die)
+        wk.presets.save_preset(second, "p", {"version": 2}, root=root)
+    raise SystemExit("not killed")
+
+
+if __name__ == "__main__":
+    main()
