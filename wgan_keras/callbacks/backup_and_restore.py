@@ -123,13 +123,13 @@ class BackupAndRestore(keras.callbacks.Callback):
         )
 
     def on_train_end(self, logs=None):
-        if not os.path.isdir(self.backup_dir):
-            return
         if not self.delete_checkpoint:
             if self._steps_since_save and self.save_freq != "epoch":
                 # Finished between two backups: commit the end, so that the
                 # same command run again has nothing left to train.
                 self.save(epoch=self._epoch + 1, step=0)
+            return
+        if not os.path.isdir(self.backup_dir):
             return
         for path in self._weight_files():
             os.remove(path)
