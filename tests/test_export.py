@@ -205,6 +205,18 @@ def test_existing_export_is_kept_unless_overwrite(tmp_path):
     assert sorted(os.listdir(tmp_path / "g")) == ["1"]  # no staging leftovers
 
 
+def test_existing_onnx_file_is_kept_unless_overwrite(tmp_path):
+    target = tmp_path / "g.onnx"
+    wk.export_generator(spectral_norm_generator(), target, format="onnx")
+    before = target.read_bytes()
+    with pytest.raises(FileExistsError, match="Received: overwrite=False"):
+        wk.export_generator(image_generator(), target, format="onnx")
+    assert target.read_bytes() == before
+    wk.export_generator(image_generator(), target, format="onnx", overwrite=True)
+    assert target.read_bytes() != before
+    assert sorted(os.listdir(tmp_path)) == ["g.onnx"]
+
+
 def test_failed_export_leaves_nothing_and_keeps_the_old_one(tmp_path, monkeypatch):
     wk.export_generator(image_generator(), tmp_path, model_name="g")
     before = {

@@ -156,30 +156,19 @@ def export_generator(
             f"TF Serving's URLs). Received: model_name={model_name!r}"
         )
 
-    single_file = format == "onnx" and path.endswith(".onnx")
-    if single_file:
-        target = path
-    else:
-        target = os.path.join(path, model_name, str(version))
-    if os.path.lexists(target) and not overwrite:
-        raise FileExistsError(
-            f"{target} exists; pass overwrite=True to replace it. "
-            f"Received: overwrite={overwrite!r}"
-        )
-
-    if single_file:
-        with staged_file(target) as tmp:
+    if format == "onnx" and path.endswith(".onnx"):  # a single file
+        with staged_file(path, overwrite=overwrite) as tmp:
             _write(generator, latent_dim, format, tmp)
-    else:
-        with staged_directory(target, overwrite=overwrite) as staging:
-            destination = staging
-            if format == "onnx":
-                destination = os.path.join(staging, ONNX_FILE)
-            _write(generator, latent_dim, format, destination)
-        if format == "tf_saved_model":
-            write_text(os.path.join(path, MODELS_CONFIG), models_config(path))
-        else:
-            target = os.path.join(target, ONNX_FILE)
+        return path
+    target = os.path.join(path, model_name, str(version))
+    with staged_directory(target, overwrite=overwrite) as staging:
+        destination = staging
+        if format == "onnx":
+            destination = os.path.join(staging, ONNX_FILE)
+        _write(generator, latent_dim, format, destination)
+    if format == "onnx":
+        return os.path.join(target, ONNX_FILE)
+    write_text(os.path.join(path, MODELS_CONFIG), models_config(path))
     return target
 
 

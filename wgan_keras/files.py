@@ -62,6 +62,14 @@ def _fsync_tree(root):
                 os.fsync(f.fileno())
 
 
+def _refuse_existing(target, overwrite):
+    if os.path.lexists(target) and not overwrite:
+        raise FileExistsError(
+            f"{target} exists; pass overwrite=True to replace it. "
+            f"Received: overwrite={overwrite!r}"
+        )
+
+
 @contextlib.contextmanager
 def staged_directory(target, overwrite=False):
     """Yields an empty temporary folder that replaces `target` on success.
@@ -84,11 +92,7 @@ def staged_directory(target, overwrite=False):
     ```
     """
     target = os.path.abspath(os.fspath(target))
-    if os.path.lexists(target) and not overwrite:
-        raise FileExistsError(
-            f"{target} exists; pass overwrite=True to replace it. "
-            f"Received: overwrite={overwrite!r}"
-        )
+    _refuse_existing(target, overwrite)
     parent, name = os.path.split(target)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=f".{name}-", dir=parent)
@@ -111,12 +115,18 @@ def staged_directory(target, overwrite=False):
 
 
 @contextlib.contextmanager
-def staged_file(target):
+def staged_file(target, overwrite=True):
     """Yields a temporary path whose file replaces `target` on success.
 
     The temporary name keeps `target`'s extension (Keras checks `.keras` and
     `.weights.h5`). The file is fsynced before the rename; if the block
     raises, it is removed and `target` is untouched.
+
+    Args:
+        target: the file to create or replace.
+        overwrite: bool, whether an existing `target` may be replaced. If
+            False and it exists, `FileExistsError` is raised before anything is
+            written.
 
     Example:
 
@@ -126,6 +136,7 @@ def staged_file(target):
     ```
     """
     target = os.path.abspath(os.fspath(target))
+    _refuse_existing(target, overwrite)
     parent, name = os.path.split(target)
     os.makedirs(parent, exist_ok=True)
     stem, dot, extension = name.partition(".")
