@@ -22,6 +22,7 @@ from absl import app, flags
 
 import wgan_keras as wk
 from wgan_keras import evaluation
+from wgan_keras.models import generate_samples
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("name", None, "Preset name (a folder in saved_models/).")
@@ -36,9 +37,9 @@ flags.mark_flags_as_required(["name", "run_dir", "data"])
 def grid_of(generator, data, seed):
     """64 samples as an 8x8 grid (MNIST), or 2,000 points as a scatter plot."""
     if data == "mnist":
-        return wk.visualization.image_grid(evaluation.sample(generator, 64, seed))
+        return wk.visualization.image_grid(generate_samples(generator, 64, seed))
     return wk.visualization.scatter_plot(
-        evaluation.sample(generator, evaluation.TOY_SAMPLES, seed), extent=2.2
+        generate_samples(generator, evaluation.TOY_SAMPLES, seed), extent=2.2
     )
 
 

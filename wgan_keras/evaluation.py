@@ -21,7 +21,8 @@ import numpy as np
 
 from wgan_keras import metrics
 from wgan_keras.datasets import toy
-from wgan_keras.downloads import GOOGLE_STORAGE, can_reach
+from wgan_keras.downloads import GOOGLE_STORAGE, can_reach, keras_cache
+from wgan_keras.models.wasserstein_gan import generate_samples
 
 MNIST_SAMPLES = 10_000
 TOY_SAMPLES = 2_000
@@ -29,6 +30,7 @@ SEED = 0
 KID_SUBSETS = 100
 KID_SUBSET_SIZE = 1_000
 SLICED_PROJECTIONS = 1_000
+SAMPLE_BATCH = 500  # generator calls of this many samples
 DATASETS = ("mnist", "gaussians8", "gaussians25")
 
 
@@ -69,10 +71,7 @@ def _scale(images):
 
 
 def _keras_mnist():
-    home = os.environ.get("KERAS_HOME") or os.path.join(
-        os.path.expanduser("~"), ".keras"
-    )
-    cached = os.path.join(home, "datasets", "mnist.npz")
+    cached = keras_cache("datasets", "mnist.npz")
     if os.path.isfile(cached):
         return cached
     if not can_reach(GOOGLE_STORAGE):
@@ -86,23 +85,6 @@ def _keras_mnist():
     return keras.utils.get_file(
         "mnist.npz",
         "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz",
-    )
-
-
-def sample(generator, num_samples, seed=SEED, batch_size=500):
-    """`num_samples` samples of `generator` from `default_rng(seed)` noise."""
-    import keras
-
-    latent_dim = generator.input_shape[-1]
-    z = np.random.default_rng(seed).standard_normal((num_samples, latent_dim))
-    z = z.astype("float32")
-    return np.concatenate(
-        [
-            keras.ops.convert_to_numpy(
-                generator(z[start : start + batch_size], training=False)
-            )
-            for start in range(0, num_samples, batch_size)
-        ]
     )
 
 
@@ -208,11 +190,15 @@ def evaluate_generator(generator, data, num_samples=None, seed=SEED, mnist_path=
     if data not in DATASETS:
         raise ValueError(f"`data` must be one of {DATASETS}. Received: data={data!r}")
     if data == "mnist":
-        samples = sample(generator, num_samples or MNIST_SAMPLES, seed)
+        samples = generate_samples(
+            generator, num_samples or MNIST_SAMPLES, seed, SAMPLE_BATCH
+        )
         _, test_images = load_mnist(mnist_path)
         results = mnist_metrics(samples, test_images, seed=seed)
     else:
-        samples = sample(generator, num_samples or TOY_SAMPLES, seed)
+        samples = generate_samples(
+            generator, num_samples or TOY_SAMPLES, seed, SAMPLE_BATCH
+        )
         results = toy_metrics(samples, modes=int(data[len("gaussians") :]), seed=seed)
     results["seed"] = seed
     return results

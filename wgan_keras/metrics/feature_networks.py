@@ -13,7 +13,7 @@ import os
 import keras
 from keras import ops
 
-from wgan_keras.downloads import GOOGLE_STORAGE, can_reach
+from wgan_keras.downloads import GOOGLE_STORAGE, can_reach, keras_cache
 
 CLASSIFIER = "mnist_classifier"
 CLASSIFIER_FILE = "classifier.keras"
@@ -53,13 +53,6 @@ def mnist_features(classifier=None):
         classifier.get_layer(FEATURES_LAYER).output,
         name="mnist_features",
     )
-
-
-def _keras_cache(file):
-    home = os.environ.get("KERAS_HOME") or os.path.join(
-        os.path.expanduser("~"), ".keras"
-    )
-    return os.path.join(home, "models", file)
 
 
 class InceptionV3Features(keras.Model):
@@ -102,7 +95,7 @@ def inception_v3_features(weights="imagenet"):
         Szegedy et al., "Rethinking the Inception Architecture for Computer
         Vision", CVPR 2016; Heusel et al. 2017 (FID).
     """
-    cached = _keras_cache(INCEPTION_WEIGHTS)
+    cached = keras_cache("models", INCEPTION_WEIGHTS)
     if (
         weights == "imagenet"
         and not os.path.exists(cached)

@@ -729,21 +729,9 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         Returns:
             A numpy array `(num_samples, *sample_shape)`; images in [-1, 1].
         """
-        validate_int("num_samples", num_samples)
-        validate_int("batch_size", batch_size)
-        z = (
-            np.random.default_rng(seed)
-            .standard_normal((num_samples, self.latent_dim))
-            .astype("float32")
+        return generate_samples(
+            self.sampling_generator, num_samples, seed, batch_size, self.latent_dim
         )
-        generator = self.sampling_generator
-        outputs = [
-            ops.convert_to_numpy(
-                generator(z[start : start + batch_size], training=False)
-            )
-            for start in range(0, num_samples, batch_size)
-        ]
-        return np.concatenate(outputs)
 
     # ----------------------------------------------------------------- config
 
@@ -784,6 +772,45 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         for name in ("generator", "critic"):
             config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
+
+
+def generate_samples(
+    generator, num_samples, seed=None, batch_size=256, latent_dim=None
+):
+    """Samples of a generator in inference mode, from `default_rng(seed)` noise.
+
+    The noise is numpy's, so a seed gives the same samples on every backend
+    for the same weights. `WassersteinGAN.generate` and `wk.evaluation` use it.
+
+    Args:
+        generator: a `keras.Model` from `(batch, latent_dim)` noise.
+        num_samples: int >= 1.
+        seed: int or None.
+        batch_size: int, samples per generator call.
+        latent_dim: int, default read from the generator's input.
+
+    Returns:
+        A numpy array `(num_samples, *sample_shape)`.
+
+    Example:
+
+    ```python
+    images = generate_samples(wk.load_generator("mnist_dcgan_gp"), 64, seed=0)
+    ```
+    """
+    validate_int("num_samples", num_samples)
+    validate_int("batch_size", batch_size)
+    latent_dim = latent_dim or generator.input_shape[-1]
+    z = (
+        np.random.default_rng(seed)
+        .standard_normal((num_samples, latent_dim))
+        .astype("float32")
+    )
+    outputs = [
+        ops.convert_to_numpy(generator(z[start : start + batch_size], training=False))
+        for start in range(0, num_samples, batch_size)
+    ]
+    return np.concatenate(outputs)
 
 
 def _with_divergence_check(callbacks):
