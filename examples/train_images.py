@@ -91,16 +91,17 @@ def main(argv):
             f"--data must hold colour images; train_mnist.py trains on grey ones. "
             f"Received: images of shape {held_out.shape[1:]}"
         )
-    gan = training.build_gan(
-        method,
-        (size, size, 3),
-        FLAGS.latent_dim,
-        dim,
-        FLAGS.critic_steps,
-        FLAGS.seed,
-        FLAGS.ema_decay,
-    )
-    gan.compile()
+    with training.distribution_scope(FLAGS):
+        gan = training.build_gan(
+            method,
+            (size, size, 3),
+            FLAGS.latent_dim,
+            dim,
+            FLAGS.critic_steps,
+            FLAGS.seed,
+            FLAGS.ema_decay,
+        )
+        gan.compile()
     source = "synthetic discs" if FLAGS.smoke else FLAGS.data
     print(
         f"Training {type(gan).__name__} on {source} at {size}x{size} with the "

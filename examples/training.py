@@ -4,6 +4,7 @@ Not a script: the two examples import it (they run from any directory, as
 `python examples/<name>.py`, so this folder is on `sys.path`).
 """
 
+import contextlib
 import json
 import os
 import time
@@ -47,6 +48,65 @@ def define_flags(generator_steps, generator_steps_help, steps_per_epoch):
     flags.DEFINE_bool(
         "smoke", False, "A few steps on synthetic data at tiny width (CI)."
     )
+    flags.DEFINE_enum(
+        "distribute",
+        "none",
+        list(DISTRIBUTE_BACKENDS),
+        "Several devices: 'mirrored' (TensorFlow, the GPUs of this host), "
+        "'multi_worker' (TensorFlow, hosts listed in TF_CONFIG), 'data_parallel' "
+        "(JAX, every device of every process). --batch_size is the global batch.",
+    )
+    flags.DEFINE_enum(
+        "dtype_policy",
+        "float32",
+        ["float32", "mixed_float16", "mixed_bfloat16"],
+        "Keras dtype policy; mixed policies compute in 16 bits, keep float32 "
+        "weights, and score and penalize in float32.",
+    )
+
+
+DISTRIBUTE_BACKENDS = {
+    "none": None,
+    "mirrored": "tensorflow",
+    "multi_worker": "tensorflow",
+    "data_parallel": "jax",
+}
+
+
+def distribution_scope(settings):
+    """Sets the dtype policy; returns the scope to build and compile the GAN in.
+
+    Several hosts: 'multi_worker' reads TF_CONFIG; 'data_parallel' with JAX
+    calls `keras.distribution.initialize()`, which reads the coordinator
+    address, process count and id from the environment (or a cluster manager).
+    """
+    keras.config.set_dtype_policy(settings.dtype_policy)
+    mode = settings.distribute
+    needed = DISTRIBUTE_BACKENDS[mode]
+    if needed is not None and keras.config.backend() != needed:
+        raise app.UsageError(
+            f"--distribute={mode} needs KERAS_BACKEND={needed}. "
+            f"Received: KERAS_BACKEND={keras.config.backend()}"
+        )
+    if mode in ("mirrored", "multi_worker"):
+        import tensorflow as tf
+
+        strategy = (
+            tf.distribute.MirroredStrategy()
+            if mode == "mirrored"
+            else tf.distribute.MultiWorkerMirroredStrategy()
+        )
+        print(f"{mode}: {strategy.num_replicas_in_sync} replicas.")
+        return strategy.scope()
+    if mode == "data_parallel":
+        if int(os.environ.get("KERAS_DISTRIBUTION_NUM_PROCESSES", "1")) > 1:
+            keras.distribution.initialize()
+        devices = keras.distribution.list_devices()
+        keras.distribution.set_distribution(
+            keras.distribution.DataParallel(devices=devices)
+        )
+        print(f"data_parallel: {len(devices)} devices.")
+    return contextlib.nullcontext()
 
 
 def schedule(settings):

@@ -118,3 +118,45 @@ def test_mnist_example_fails_fast_without_its_data(tmp_path):
     )
     assert result.returncode != 0
     assert "No such .npz file" in result.stderr
+
+
+def test_mnist_example_trains_on_several_devices_in_mixed_precision(tmp_path):
+    # Each backend's own set-up: TF mirrors over two logical CPUs when it has
+    # them (one here: the flag's path still runs), JAX shards over two host
+    # devices, torch refuses a --distribute flag with the backend it needs.
+    backend = keras.config.backend()
+    mode = {"tensorflow": "mirrored", "jax": "data_parallel", "torch": "none"}[backend]
+    env = dict(
+        os.environ,
+        KERAS_BACKEND=backend,
+        XLA_FLAGS="--xla_force_host_platform_device_count=2",
+    )
+    flags = ["--smoke", f"--distribute={mode}", "--dtype_policy=mixed_bfloat16"]
+    result = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "examples", "train_mnist.py"), *flags]
+        + [f"--output_dir={tmp_path / 'run'}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    if backend == "jax":
+        assert "data_parallel: 2 devices." in result.stdout
+    # float32 weights; it loads under the policy in effect (float32 here).
+    generator = keras.saving.load_model(tmp_path / "run" / "generator.keras")
+    assert all(w.dtype == "float32" for w in generator.weights)
+    if backend == "torch":
+        refused = subprocess.run(
+            [sys.executable, os.path.join(ROOT, "examples", "train_mnist.py")]
+            + ["--smoke", "--distribute=data_parallel", f"--output_dir={tmp_path}"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert refused.returncode != 0
+        assert (
+            "--distribute=data_parallel needs KERAS_BACKEND=jax. "
+            "Received: KERAS_BACKEND=torch" in refused.stderr
+        )

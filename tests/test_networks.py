@@ -98,3 +98,20 @@ def test_network_config_round_trips(network):
 def test_bad_network_arguments_are_named(factory, message):
     with pytest.raises(ValueError, match=message):
         factory()
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        lambda **kw: wk.networks.MLPGenerator(2, (2,), **kw),
+        lambda **kw: wk.networks.MLPCritic((2,), **kw),
+        lambda **kw: wk.networks.DCGANGenerator(16, (28, 28, 1), dim=4, **kw),
+        lambda **kw: wk.networks.DCGANCritic((28, 28, 1), dim=4, **kw),
+    ],
+)
+def test_unknown_keyword_arguments_are_refused(factory):
+    # Keras' functional Model drops them silently: a misspelt width would train
+    # the default network.
+    with pytest.raises(ValueError, match=r"passed to \w+: \{'hidden_units': 16\}"):
+        factory(hidden_units=16)
+    assert factory(name="named", dtype="float32").name == "named"

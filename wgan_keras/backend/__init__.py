@@ -1,6 +1,6 @@
 """Backend-specific training primitives, chosen once from `keras.config.backend()`.
 
-Each backend module exports the same four names:
+Each backend module exports the same names:
 
 - `value_and_grad(fn, values)`: evaluates `loss, aux = fn(values)` and returns
   `((loss, aux), grads)` with the gradient of `loss` with respect to `values`.
@@ -10,6 +10,14 @@ Each backend module exports the same four names:
 - `apply_gradients(optimizer, grads, variables)`: one optimizer update.
 - `cond_update(pred, fn, variables)`: runs the stateful `fn()` only where the
   scalar `pred` is true; `variables` are all the variables `fn` may read or write.
+- `replica_position()`: `(replica_id, num_replicas)` of the code running now:
+  under `tf.distribute` one replica of several, each with its share of the
+  global batch; elsewhere `(0, 1)` (a sharded JAX step is one global program).
+- `shard_batch(x)`: `x` split along its batch axis like the data, where a JAX
+  `keras.distribution` shards the data; elsewhere `x`.
+- `data_replicas(model)`: how many shares each global batch is split into
+  (tf.distribute replicas, or devices along the batch axis of a JAX
+  `keras.distribution`); 1 on one device.
 - `WGANTrainer`: the mix-in that connects the shared WGAN step
   (`WassersteinGAN._wgan_train_step`) to the backend's `fit()` loop.
 
@@ -25,7 +33,10 @@ if _BACKEND == "tensorflow":
         WGANTrainer,
         apply_gradients,
         cond_update,
+        data_replicas,
         input_gradient,
+        replica_position,
+        shard_batch,
         value_and_grad,
     )
 elif _BACKEND == "jax":
@@ -33,7 +44,10 @@ elif _BACKEND == "jax":
         WGANTrainer,
         apply_gradients,
         cond_update,
+        data_replicas,
         input_gradient,
+        replica_position,
+        shard_batch,
         value_and_grad,
     )
 elif _BACKEND == "torch":
@@ -41,7 +55,10 @@ elif _BACKEND == "torch":
         WGANTrainer,
         apply_gradients,
         cond_update,
+        data_replicas,
         input_gradient,
+        replica_position,
+        shard_batch,
         value_and_grad,
     )
 else:

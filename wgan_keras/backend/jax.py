@@ -23,7 +23,15 @@ def input_gradient(fn, x):
 
 
 def apply_gradients(optimizer, grads, variables):
-    optimizer.apply(grads, variables)
+    # Stateless, so that optimizers with conditional state (LossScaleOptimizer's
+    # skip of non-finite steps) update under `jit` too.
+    new_values, new_optimizer_values = optimizer.stateless_apply(
+        [v.value for v in optimizer.variables], grads, [v.value for v in variables]
+    )
+    for variable, value in zip(variables, new_values):
+        variable.assign(value)
+    for variable, value in zip(optimizer.variables, new_optimizer_values):
+        variable.assign(value)
 
 
 def _functional(fn, variables):
@@ -50,6 +58,31 @@ def cond_update(pred, fn, variables):
     )
     for variable, value in zip(variables, new_values):
         variable.assign(value)
+
+
+def shard_batch(x):
+    # Noise drawn inside the step has no sharding of its own; XLA could then
+    # run the generator on the whole batch on every device. Split it like the
+    # data.
+    distribution = keras.distribution.distribution()
+    if distribution is None:
+        return x
+    layout = distribution.get_data_layout(tuple(x.shape))
+    return keras.distribution.distribute_tensor(x, layout)
+
+
+def replica_position():
+    # A sharded JAX step is one global program over the global batch.
+    return 0, 1
+
+
+def data_replicas(model):
+    del model
+    distribution = keras.distribution.distribution()
+    if distribution is None:
+        return 1
+    mesh = distribution.device_mesh
+    return mesh.shape[mesh.axis_names.index(distribution.batch_dim_name)]
 
 
 class WGANTrainer:

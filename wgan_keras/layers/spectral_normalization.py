@@ -74,8 +74,10 @@ class SpectralNormalization(keras.layers.Wrapper):
     def normalized_kernel(self, training=False):
         """Returns `(W / sigma, u)`: the normalized kernel and the new `u`."""
         kernel = self.layer.kernel.value
-        w = ops.reshape(kernel, (-1, kernel.shape[-1]))  # (fan_in, units)
-        u = self.u.value  # (1, units)
+        # The power iteration in float32, also where the layer computes in
+        # float16 (mixed precision).
+        w = ops.reshape(ops.cast(kernel, "float32"), (-1, kernel.shape[-1]))
+        u = ops.cast(self.u.value, "float32")  # (1, units)
         v = self._l2_normalize(ops.matmul(u, ops.transpose(w)))  # (1, fan_in)
         if training:
             for _ in range(self.power_iterations):
@@ -84,7 +86,7 @@ class SpectralNormalization(keras.layers.Wrapper):
         u = ops.stop_gradient(u)
         v = ops.stop_gradient(v)
         sigma = ops.sum(ops.matmul(v, w) * u)
-        return kernel / sigma, u
+        return kernel / ops.cast(sigma, kernel.dtype), u
 
     def converge_singular_vector(self, max_iterations=1000, tolerance=1e-7):
         """Runs the power iteration on the current kernel to convergence.

@@ -1,9 +1,12 @@
 """Regroups a user's data so that each train step gets `critic_steps` batches.
 
 A user's batch is one critic batch (the paper's m samples). `WassersteinGAN.fit`
-hands every train step `critic_steps` consecutive, disjoint batches concatenated
-along the batch axis; the step splits them again, so every critic update sees
-its own real samples.
+hands every train step `critic_steps` consecutive, disjoint batches interleaved
+along the batch axis: row `j * critic_steps + i` is sample `j` of critic batch
+`i`. The step takes them apart again, so every critic update sees its own real
+samples. Interleaved, a split of the rows across replicas (`tf.distribute`,
+JAX sharding) gives each replica its share of every critic batch, so a
+distributed step sees the same critic batches as a one-device step.
 """
 
 import itertools
@@ -100,6 +103,7 @@ class ArrayCriticBatches(keras.utils.PyDataset):
 
     def __getitem__(self, index):
         start = index * self.group_size
+        # Sorted reads (h5py, memmaps); critic batch i is rows[i::critic_steps].
         rows = np.sort(self._order[start : start + self.group_size])
         return self.x[rows]
 
@@ -118,7 +122,7 @@ class ArrayCriticBatches(keras.utils.PyDataset):
 
 
 class GroupedPyDataset(keras.utils.PyDataset):
-    """Concatenates `critic_steps` consecutive batches of a `PyDataset`."""
+    """Interleaves `critic_steps` consecutive batches of a `PyDataset`."""
 
     def __init__(self, dataset, critic_steps, check=None):
         super().__init__()
@@ -136,9 +140,7 @@ class GroupedPyDataset(keras.utils.PyDataset):
 
     def __getitem__(self, index):
         start = index * self.critic_steps
-        group = _concatenate(
-            [self.dataset[start + i] for i in range(self.critic_steps)]
-        )
+        group = _interleave([self.dataset[start + i] for i in range(self.critic_steps)])
         if self.check is not None:
             self.check(group)
         return group
@@ -147,10 +149,19 @@ class GroupedPyDataset(keras.utils.PyDataset):
         self.dataset.on_epoch_end()
 
 
-def _concatenate(batches):
-    return keras.tree.map_structure(
-        lambda *parts: np.concatenate([np.asarray(p) for p in parts]), *batches
-    )
+def _interleave(batches):
+    """One array per leaf whose row `j * len(batches) + i` is `batches[i][j]`.
+
+    A short batch (the last of a loader without `drop_last`) shortens the
+    others of its group to its size: critic batches of one step are equal.
+    """
+
+    def interleave(*parts):
+        size = min(len(p) for p in parts)
+        stacked = np.stack([np.asarray(p)[:size] for p in parts], axis=1)
+        return stacked.reshape(-1, *stacked.shape[2:])
+
+    return keras.tree.map_structure(interleave, *batches)
 
 
 def _grouped(batches, critic_steps, check=None):
@@ -159,7 +170,7 @@ def _grouped(batches, critic_steps, check=None):
     for batch in batches:
         group.append(batch)
         if len(group) == critic_steps:
-            grouped = _concatenate(group)
+            grouped = _interleave(group)
             if check is not None:
                 check(grouped)
             yield grouped
@@ -190,11 +201,22 @@ def _check_sample_shape(shape, sample_shape):
         )
 
 
-def _batch_checker(sample_shape, value_range):
+def _check_replica_share(batch_size, replicas):
+    """Raises unless every replica gets the same share of a critic batch."""
+    if batch_size % replicas:
+        raise ValueError(
+            f"`batch_size` must be divisible by the number of replicas "
+            f"({replicas}), so that each gets an equal share of every critic "
+            f"batch. Received: batch_size={batch_size}"
+        )
+
+
+def _batch_checker(sample_shape, value_range, critic_steps, replicas):
     """Checks one group of streamed batches: dtype, shape, finite, in range."""
 
     def check(group):
         x = np.asarray(_first_leaf(group))
+        _check_replica_share(len(x) // critic_steps, replicas)
         _check_floating(x.dtype)
         _check_sample_shape(x.shape[1:], sample_shape)
         check_values(x, value_range, received="a batch of x")
@@ -202,9 +224,16 @@ def _batch_checker(sample_shape, value_range):
     return check
 
 
-def _checked_tf_dataset(dataset, value_range):
-    """`dataset` with every batch asserted finite and in range as it is read."""
+def _checked_tf_dataset(dataset, value_range, critic_steps):
+    """Groups of `dataset`, interleaved, asserted finite and in range."""
     import tensorflow as tf
+
+    def interleave(x):  # (critic_steps * m, ...) contiguous -> interleaved
+        shape = tf.shape(x)
+        parts = tf.reshape(x, tf.concat([[critic_steps, -1], shape[1:]], 0))
+        rank = len(x.shape)
+        parts = tf.transpose(parts, [1, 0, *range(2, rank + 1)])
+        return tf.reshape(parts, shape)
 
     def check(*batch):
         x = tf.cast(_first_leaf(batch), "float32")
@@ -232,7 +261,7 @@ def _checked_tf_dataset(dataset, value_range):
             )
         with tf.control_dependencies(checks):
             return tf.nest.map_structure(
-                tf.identity, batch[0] if len(batch) == 1 else batch
+                interleave, batch[0] if len(batch) == 1 else batch
             )
 
     return dataset.map(check)
@@ -246,6 +275,7 @@ def group_critic_batches(
     seed=None,
     sample_shape=None,
     value_range=None,
+    replicas=1,
 ):
     """Returns `(data, steps_per_epoch)` for `keras.Model.fit`.
 
@@ -264,6 +294,8 @@ def group_critic_batches(
             samples far outside it are refused (wrongly scaled data), as are
             NaN and inf. Arrays are checked here, streamed data batch by batch
             as it is read (before the step that would use it).
+        replicas: int, the shares each batch is split into for data-parallel
+            training; the batch size must be a multiple of it.
 
     Returns:
         The grouped data and the number of train steps in one pass over `x`
@@ -282,9 +314,10 @@ def group_critic_batches(
             if first is None:
                 raise ValueError("Received: an empty dataset (no batches)")
             per_batch = int(_first_leaf(first).shape[0])
+        _check_replica_share(per_batch, replicas)
         grouped = x.unbatch().batch(per_batch * critic_steps, drop_remainder=True)
-        return _checked_tf_dataset(grouped, value_range), None
-    check = _batch_checker(sample_shape, value_range)
+        return _checked_tf_dataset(grouped, value_range, critic_steps), None
+    check = _batch_checker(sample_shape, value_range, critic_steps, replicas)
     if isinstance(x, keras.utils.PyDataset):
         return GroupedPyDataset(x, critic_steps, check), None
     if hasattr(x, "shape") and hasattr(x, "dtype"):  # numpy array or tensor
@@ -298,6 +331,7 @@ def group_critic_batches(
         _check_sample_shape(x.shape[1:], sample_shape)
         check_values(x, value_range)
         batch_size = batch_size or 64
+        _check_replica_share(batch_size, replicas)
         data = ArrayCriticBatches(x, batch_size, critic_steps, shuffle, seed)
         return data, len(data)
     if hasattr(x, "__iter__") and not hasattr(x, "__next__") and hasattr(x, "__len__"):

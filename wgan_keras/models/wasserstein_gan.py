@@ -192,13 +192,22 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.ema_generator = None
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
+        # Counters are the same on every replica: one replica's update stands.
         self.critic_updates_since_generator = keras.Variable(
-            0, dtype="int32", trainable=False, name="critic_updates_since_generator"
+            0,
+            dtype="int32",
+            trainable=False,
+            aggregation="only_first_replica",
+            name="critic_updates_since_generator",
         )
         # Train steps to pass over without updates: the steps of an epoch that
         # a resumed run had finished before it was interrupted (`resume_at`).
         self.resume_steps_to_skip = keras.Variable(
-            0, dtype="int32", trainable=False, name="resume_steps_to_skip"
+            0,
+            dtype="int32",
+            trainable=False,
+            aggregation="only_first_replica",
+            name="resume_steps_to_skip",
         )
         self._traces_resume_skip = False
         self._critic_batches = None
@@ -312,6 +321,15 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             if generator_optimizer is None
             else keras.optimizers.get(generator_optimizer)
         )
+        if self.dtype_policy.name == "mixed_float16":
+            # float16 gradients underflow unless the loss is scaled, as Keras'
+            # own `compile` does for this policy.
+            critic_optimizer, generator_optimizer = (
+                optimizer
+                if isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
+                else keras.optimizers.LossScaleOptimizer(optimizer)
+                for optimizer in (critic_optimizer, generator_optimizer)
+            )
         if critic_optimizer is generator_optimizer:
             raise ValueError(
                 "`critic_optimizer` and `generator_optimizer` must be two "
@@ -431,6 +449,7 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             seed=self.seed,
             sample_shape=self.sample_shape,
             value_range=output_range(self.generator),
+            replicas=wgan_backend.data_replicas(self),
         )
         self._critic_batches = data  # `resume_at` moves its epoch order on
         history = super().fit(
@@ -460,9 +479,16 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
     # ------------------------------------------------------------- train step
 
     def sample_latent(self, batch_size):
-        """Draws `(batch_size, latent_dim)` standard-normal noise."""
-        return keras.random.normal(
-            (batch_size, self.latent_dim), seed=self.seed_generator
+        """Draws `(batch_size, latent_dim)` standard-normal noise.
+
+        Under `tf.distribute`, `batch_size` is the replica's share and each
+        replica gets its own rows of one global draw (`replica_rows`).
+        """
+        return replica_rows(
+            lambda n: keras.random.normal(
+                (n, self.latent_dim), seed=self.seed_generator
+            ),
+            batch_size,
         )
 
     def _real_samples(self, data):
@@ -520,18 +546,31 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
     def _wgan_updates(self, data):
-        real = self._real_samples(data)  # (critic_steps * m, ...)
-        batches = ops.reshape(real, (self.critic_steps, -1, *real.shape[1:]))
+        # (m * critic_steps, ...), interleaved: row j * critic_steps + i is
+        # sample j of critic batch i (`critic_batches`).
+        real = self._real_samples(data)
+        batches = ops.reshape(real, (-1, self.critic_steps, *real.shape[1:]))
         for i in range(self.critic_steps):
-            self._critic_update(batches[i])  # (m, ...)
-        batch_size = batch_size_of(batches[0])
+            self._critic_update(batches[:, i])  # (m, ...)
+        batch_size = batch_size_of(batches)
         if self.critic_schedule == "original":
             self._scheduled_generator_update(batch_size)
         else:
             self._generator_update(batch_size)
 
     def _critic_scores(self, trainable, non_trainable, real, fake):
-        """Scores of the real and fake batches: one critic pass where possible."""
+        """Scores of the real and fake batches, in float32 (mixed precision)."""
+        real_scores, fake_scores, non_trainable = self._critic_passes(
+            trainable, non_trainable, real, fake
+        )
+        return (
+            ops.cast(real_scores, "float32"),
+            ops.cast(fake_scores, "float32"),
+            non_trainable,
+        )
+
+    def _critic_passes(self, trainable, non_trainable, real, fake):
+        """The critic on the real and fake batches: one pass where possible."""
         critic = self.critic
         if self._critic_has_batch_statistics:
             # Separate passes, so batch statistics are per batch, as in the
@@ -580,16 +619,47 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
 
         `loss_fn(trainable_values)` returns `(loss, (non_trainable, aux))`: the
         loss, the network's new non-trainable values (written back here) and
-        anything else to hand back. Returns `(loss, aux)`.
+        anything else to hand back. Returns `(loss, aux, applied)`: `applied`
+        is None, or under loss scaling whether the gradients were finite (a
+        LossScaleOptimizer skips the step where they are not).
         """
         trainable = network.trainable_variables
-        (loss, (non_trainable, aux)), grads = wgan_backend.value_and_grad(
-            loss_fn, [v.value for v in trainable]
+        _, replicas = wgan_backend.replica_position()
+
+        def scaled_loss_fn(values):
+            loss, aux = loss_fn(values)
+            # Under tf.distribute the optimizer sums the replicas' gradients, so
+            # each replica differentiates its share of the global mean loss;
+            # a LossScaleOptimizer (mixed_float16) scales it up.
+            share = loss if replicas == 1 else loss / replicas
+            return optimizer.scale_loss(share), (loss, aux)
+
+        (_, (loss, (non_trainable, aux))), grads = wgan_backend.value_and_grad(
+            scaled_loss_fn, [v.value for v in trainable]
         )
+        applied = None
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            applied = optimizer.check_finite(grads)
         wgan_backend.apply_gradients(optimizer, grads, trainable)
         for variable, value in zip(network.non_trainable_variables, non_trainable):
             variable.assign(value)
-        return loss, aux
+        return loss, aux, applied
+
+    @staticmethod
+    def _record(tracker, value, applied):
+        """Adds `value` to a mean, unless loss scaling skipped its step.
+
+        A skipped step's values overflowed at the old scale (an infinite
+        penalty is the scaled input gradient's overflow, not the critic's);
+        they would turn the epoch's mean into inf.
+        """
+        if applied is None:
+            tracker.update_state(value)
+        else:
+            tracker.update_state(
+                ops.where(applied, value, ops.zeros_like(value)),
+                sample_weight=ops.cast(applied, "float32"),
+            )
 
     def _critic_update(self, real):
         critic = self.critic
@@ -619,11 +689,11 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             )
             return loss, (non_trainable, logs)
 
-        loss, logs = self._update(critic, self.critic_optimizer, loss_fn)
-        self.critic_loss_tracker.update_state(loss)
+        loss, logs, applied = self._update(critic, self.critic_optimizer, loss_fn)
+        self._record(self.critic_loss_tracker, loss, applied)
         for metric in self.metrics:
             if metric.name in logs:
-                metric.update_state(logs[metric.name])
+                self._record(metric, logs[metric.name], applied)
 
     def _generator_update(self, batch_size):
         generator, critic = self.generator, self.critic
@@ -641,10 +711,11 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             scores, _ = critic.stateless_call(
                 critic_trainable, critic_non_trainable, fake, training=True
             )
+            scores = ops.cast(scores, "float32")
             return self.generator_objective(scores), (non_trainable, None)
 
-        loss, _ = self._update(generator, self.generator_optimizer, loss_fn)
-        self.generator_loss_tracker.update_state(loss)
+        loss, _, applied = self._update(generator, self.generator_optimizer, loss_fn)
+        self._record(self.generator_loss_tracker, loss, applied)
         if self.ema_generator is not None:
             self._update_ema()
 
@@ -696,8 +767,8 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         real = self._real_samples(data)
         batch_size = batch_size_of(real)
         fake = self.generator(self.sample_latent(batch_size), training=False)
-        real_scores = self.critic(real, training=False)
-        fake_scores = self.critic(fake, training=False)
+        real_scores = ops.cast(self.critic(real, training=False), "float32")
+        fake_scores = ops.cast(self.critic(fake, training=False), "float32")
         self.wasserstein_estimate_tracker.update_state(
             losses.wasserstein_estimate(real_scores, fake_scores)
         )
@@ -810,7 +881,7 @@ def generate_samples(
         ops.convert_to_numpy(generator(z[start : start + batch_size], training=False))
         for start in range(0, num_samples, batch_size)
     ]
-    return np.concatenate(outputs)
+    return np.concatenate(outputs).astype("float32")  # float16 in mixed precision
 
 
 def _with_divergence_check(callbacks):
@@ -833,6 +904,28 @@ def _averaged_copy(generator):
     copy.set_weights(generator.get_weights())
     copy.trainable = False
     return copy
+
+
+def replica_rows(draw, batch_size):
+    """This replica's `batch_size` rows of `draw(global_batch_size)`.
+
+    Under `tf.distribute` the replicas' seed states are mirrored, so a plain
+    draw would give every replica the same noise. Instead each replica draws
+    the noise of the whole global batch and keeps its own rows: the replicas'
+    noise differs, and together it is exactly the noise a one-device step with
+    the global batch draws. Elsewhere this is `draw(batch_size)`, split over
+    the devices like the data where a JAX `keras.distribution` is set.
+
+    Args:
+        draw: a function of a row count returning a tensor with that many rows.
+        batch_size: rows this replica needs.
+    """
+    replica, replicas = wgan_backend.replica_position()
+    if replicas == 1:
+        return wgan_backend.shard_batch(draw(batch_size))
+    rows = draw(batch_size * replicas)
+    start = [replica * batch_size] + [0] * (len(rows.shape) - 1)
+    return ops.slice(rows, start, (batch_size, *rows.shape[1:]))
 
 
 def batch_size_of(x):

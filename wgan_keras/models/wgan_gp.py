@@ -1,10 +1,15 @@
 """`WGANGP`: the critic kept Lipschitz by a gradient penalty."""
 
 import keras
+from keras import ops
 
 from wgan_keras import backend as wgan_backend
 from wgan_keras import losses
-from wgan_keras.models.wasserstein_gan import WassersteinGAN, batch_size_of
+from wgan_keras.models.wasserstein_gan import (
+    WassersteinGAN,
+    batch_size_of,
+    replica_rows,
+)
 
 
 @keras.saving.register_keras_serializable(package="wgan_keras")
@@ -75,15 +80,31 @@ class WGANGP(WassersteinGAN):
         return keras.optimizers.Adam(learning_rate=1e-4, beta_1=0.0, beta_2=0.9)
 
     def critic_noise(self, real):
-        shape = (batch_size_of(real),) + (1,) * (len(real.shape) - 1)  # (m, 1, ..., 1)
-        return keras.random.uniform(shape, dtype=real.dtype, seed=self.seed_generator)
+        ones = (1,) * (len(real.shape) - 1)  # eps has shape (m, 1, ..., 1)
+        return replica_rows(
+            lambda n: keras.random.uniform(
+                (n, *ones), dtype=real.dtype, seed=self.seed_generator
+            ),
+            batch_size_of(real),
+        )
 
     def critic_objective(self, real_scores, fake_scores, penalty_inputs):
         loss, logs = super().critic_objective(real_scores, fake_scores, penalty_inputs)
         score_fn, real, fake, eps = penalty_inputs
         interpolates = losses.interpolate(real, fake, eps)
-        gradients = wgan_backend.input_gradient(score_fn, interpolates)
-        penalty = losses.gradient_penalty(gradients)
+        # In float16 the input gradient underflows like any other: it is taken
+        # of the scores times the optimizer's loss scale and unscaled in
+        # float32. Where it overflows, the penalty and so the critic's gradients
+        # are not finite, and the LossScaleOptimizer skips the step and halves
+        # the scale. Without loss scaling (or before `compile`) `scale` is 1.
+        optimizer = getattr(self, "critic_optimizer", None)
+        scale = 1.0 if optimizer is None else optimizer.scale_loss(1.0)
+
+        def scaled_scores(x):
+            return ops.cast(score_fn(x), "float32") * scale
+
+        gradients = wgan_backend.input_gradient(scaled_scores, interpolates)
+        penalty = losses.gradient_penalty(ops.cast(gradients, "float32") / scale)
         logs["gradient_penalty"] = penalty
         return loss + self.gp_weight * penalty, logs
 

@@ -1,6 +1,21 @@
-"""Layer wrappers shared by the networks."""
+"""What the networks share: layer wrappers, checks of their arguments."""
 
 from wgan_keras.layers import SpectralNormalization
+
+# What a network passes on to `keras.Model`; Keras' functional `Model` would
+# drop anything else without a word (a misspelt `hidden_units=16` for
+# `hidden_dim` would train the default width).
+MODEL_KWARGS = ("name", "trainable", "dtype")
+
+
+def check_model_kwargs(network, kwargs):
+    """Raises on keyword arguments that `network` (a class name) does not take."""
+    unknown = {k: v for k, v in kwargs.items() if k not in MODEL_KWARGS}
+    if unknown:
+        raise ValueError(
+            f"Unrecognized keyword arguments passed to {network}: {unknown}. "
+            f"It takes its own arguments and {list(MODEL_KWARGS)}"
+        )
 
 
 def spectral_norm_wrapper(enabled, power_iterations):

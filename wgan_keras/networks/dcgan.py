@@ -2,7 +2,7 @@
 
 import keras
 
-from wgan_keras.networks.common import spectral_norm_wrapper
+from wgan_keras.networks.common import check_model_kwargs, spectral_norm_wrapper
 from wgan_keras.validation import validate_int
 
 
@@ -77,6 +77,7 @@ class DCGANGenerator(keras.Model):
         batch_norm=True,
         **kwargs,
     ):
+        check_model_kwargs("DCGANGenerator", kwargs)
         image_shape = _validate_image_shape(image_shape)
         validate_int("latent_dim", latent_dim)
         validate_int("dim", dim)
@@ -179,6 +180,7 @@ class DCGANCritic(keras.Model):
         power_iterations=1,
         **kwargs,
     ):
+        check_model_kwargs("DCGANCritic", kwargs)
         image_shape = _validate_image_shape(image_shape)
         validate_int("dim", dim)
         validate_int("kernel_size", kernel_size)

@@ -4,7 +4,7 @@ import math
 
 import keras
 
-from wgan_keras.networks.common import spectral_norm_wrapper
+from wgan_keras.networks.common import check_model_kwargs, spectral_norm_wrapper
 from wgan_keras.validation import validate_int
 
 
@@ -55,6 +55,7 @@ class MLPGenerator(keras.Model):
         output_activation=None,
         **kwargs,
     ):
+        check_model_kwargs("MLPGenerator", kwargs)
         validate_int("latent_dim", latent_dim)
         validate_int("hidden_dim", hidden_dim)
         validate_int("num_hidden_layers", num_hidden_layers)
@@ -128,6 +129,7 @@ class MLPCritic(keras.Model):
         power_iterations=1,
         **kwargs,
     ):
+        check_model_kwargs("MLPCritic", kwargs)
         input_shape = _validate_shape("input_shape", input_shape)
         validate_int("hidden_dim", hidden_dim)
         validate_int("num_hidden_layers", num_hidden_layers)
