@@ -1,0 +1,223 @@
+"""WGAN training speed on every backend, against a plain-PyTorch loop.
+
+For each network (DCGAN 28x28 at batch 64, the MLP on 2-D data at batch 256)
+and method (clip, gp, sn), runs in fresh processes, one after the other: the
+plain-PyTorch loop of `torch_reference.py`, then `gan.fit` on each Keras backend
+with the same networks, optimizers and `critic_steps=5`. Each times `--repeats`
+runs of `--steps` generator steps after one warm-up run (compilation) and
+reports the median. Prints generator steps/s, images/s (generated samples the
+critic scored per second), the ratio to plain PyTorch, GFLOP/s from counted
+multiply-adds, their share of a float32 matmul roofline measured in the same
+invocation, peak memory and the memory growth over the timed steps.
+
+    python benchmarks/train_step.py                      # everything
+    python benchmarks/train_step.py --networks=mlp2d --methods=gp
+    python benchmarks/train_step.py --json=out.json      # also write the table
+
+Counted FLOPs per generator step, with G and C one sample's multiply-adds
+through the generator and the critic and m the batch (backward = 2 forwards):
+each critic step runs G on m, C forward and backward on 2m (3 * 2m * C); the
+penalty adds C forward on m, its input gradient (m * C) and that gradient's
+own backward (4 * m * C); the generator step runs G and C forward and
+backward on m (3 * m * G + 2 * m * C: no weight gradient for C). FLOPs = 2 x
+multiply-adds.
+"""
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+from absl import app, flags
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+FLAGS = flags.FLAGS
+flags.DEFINE_list("backends", ["tensorflow", "jax", "torch"], "Keras backends.")
+flags.DEFINE_list("methods", ["clip", "gp", "sn"], "Lipschitz methods.")
+flags.DEFINE_list("networks", ["dcgan28", "mlp2d"], "Networks.")
+flags.DEFINE_integer("steps", None, "Generator steps per repeat (10 DCGAN, 100 MLP).")
+flags.DEFINE_integer("repeats", None, "Timed repeats (3 DCGAN, 10 MLP).")
+flags.DEFINE_string("json", None, "Also write the results to this file.")
+flags.DEFINE_string("worker", None, "Internal: time one Keras run (network,method).")
+
+CRITIC_STEPS = 5
+DEFAULTS = {  # (batch, steps, repeats)
+    "dcgan28": (64, 10, 3),
+    "mlp2d": (256, 100, 10),
+}
+
+
+def build(network, method):
+    """The Keras GAN of `network` and `method`, as `torch_reference.py` has it."""
+    import wgan_keras as wk
+
+    if network == "dcgan28":
+        generator = wk.networks.DCGANGenerator(
+            latent_dim=128, image_shape=(28, 28, 1), batch_norm=method != "gp"
+        )
+        critic = wk.networks.DCGANCritic(
+            image_shape=(28, 28, 1),
+            spectral_norm=method == "sn",
+            batch_norm=method == "clip",
+        )
+    else:
+        generator = wk.networks.MLPGenerator(latent_dim=2, output_shape=(2,))
+        critic = wk.networks.MLPCritic(input_shape=(2,), spectral_norm=method == "sn")
+    cls = {"clip": wk.WGAN, "gp": wk.WGANGP, "sn": wk.SNWGAN}[method]
+    return cls(generator, critic, critic_steps=CRITIC_STEPS, seed=0)
+
+
+def step_multiply_adds(network, method, gan):
+    from flops import multiply_adds
+
+    m = DEFAULTS[network][0]
+    g, c = multiply_adds(gan.generator), multiply_adds(gan.critic)
+    critic_step = m * g + 3 * 2 * m * c + (6 * m * c if method == "gp" else 0)
+    return CRITIC_STEPS * critic_step + 3 * m * g + 2 * m * c
+
+
+def current_rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def run_worker(network, method, steps, repeats):
+    """Times `gan.fit` on this process's backend; prints one JSON line."""
+    import keras
+    import numpy as np
+
+    keras.utils.set_random_seed(0)
+    gan = build(network, method)
+    gan.compile()
+    batch = DEFAULTS[network][0]
+    shape = (28, 28, 1) if network == "dcgan28" else (2,)
+    data = (
+        np.random.default_rng(0)
+        .uniform(-1, 1, (batch * CRITIC_STEPS * 20, *shape))
+        .astype("float32")
+    )
+
+    class Timer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seconds, self.rss = [], []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._start)
+            self.rss.append(current_rss_mb())
+
+    timer = Timer()
+    gan.fit(
+        data,
+        batch_size=batch,
+        epochs=repeats + 1,  # the first warms up (tracing, compilation)
+        steps_per_epoch=steps,
+        callbacks=[timer],
+        verbose=0,
+    )
+    timed = timer.seconds[1:]
+    print(
+        json.dumps(
+            {
+                "steps_per_second": steps / statistics.median(timed),
+                "repeats": [steps / t for t in timed],
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                / 1024,
+                "rss_growth_mb": timer.rss[-1] - timer.rss[0],
+                "timed_steps": steps * repeats,
+                "multiply_adds": step_multiply_adds(network, method, gan),
+            }
+        )
+    )
+
+
+def run(command, env=None):
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {})),
+    )
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv):
+    del argv
+    if FLAGS.worker:
+        network, method = FLAGS.worker.split(",")
+        run_worker(network, method, FLAGS.steps, FLAGS.repeats)
+        return
+    from flops import matmul_gflops
+
+    roofline = matmul_gflops()
+    print(f"float32 matmul roofline: {roofline:.0f} GFLOP/s, {os.cpu_count()} cores\n")
+    header = (
+        f"{'network':8} {'method':6} {'backend':10} {'steps/s':>8} {'images/s':>9} "
+        f"{'vs torch':>8} {'GFLOP/s':>8} {'roofline':>8} {'peak MB':>8} "
+        f"{'growth MB':>9}"
+    )
+    print(header)
+    rows = []
+    for network in FLAGS.networks:
+        batch, steps, repeats = DEFAULTS[network]
+        steps, repeats = FLAGS.steps or steps, FLAGS.repeats or repeats
+        for method in FLAGS.methods:
+            reference = run(
+                [sys.executable, os.path.join(HERE, "torch_reference.py")]
+                + [f"--method={method}", f"--network={network}"]
+                + [f"--steps={steps}", f"--repeats={repeats}"]
+            )
+            results = {"plain torch": reference}
+            for backend in FLAGS.backends:
+                results[backend] = run(
+                    [sys.executable, os.path.abspath(__file__)]
+                    + [f"--worker={network},{method}"]
+                    + [f"--steps={steps}", f"--repeats={repeats}"],
+                    env={"KERAS_BACKEND": backend},
+                )
+            flop = 2 * next(
+                r["multiply_adds"] for r in results.values() if "multiply_adds" in r
+            )
+            for name, result in results.items():
+                speed = result["steps_per_second"]
+                gflops = speed * flop / 1e9
+                row = {
+                    "network": network,
+                    "method": method,
+                    "backend": name,
+                    "steps_per_second": speed,
+                    "images_per_second": speed * batch * (CRITIC_STEPS + 1),
+                    "vs_torch": speed / reference["steps_per_second"],
+                    "gflops": gflops,
+                    "roofline_share": gflops / roofline,
+                    "peak_rss_mb": result["peak_rss_mb"],
+                    "rss_growth_mb": result.get("rss_growth_mb"),
+                    "repeats": result["repeats"],
+                }
+                rows.append(row)
+                growth = row["rss_growth_mb"]
+                print(
+                    f"{network:8} {method:6} {name:10} {speed:8.2f} "
+                    f"{row['images_per_second']:9.0f} {row['vs_torch']:7.2f}x "
+                    f"{gflops:8.1f} {row['roofline_share']:7.0%} "
+                    f"{row['peak_rss_mb']:8.0f} "
+                    f"{'' if growth is None else f'{growth:9.1f}'}",
+                    flush=True,
+                )
+    if FLAGS.json:
+        with open(FLAGS.json, "w") as f:
+            json.dump({"roofline_gflops": roofline, "rows": rows}, f, indent=2)
+
+
+if __name__ == "__main__":
+    app.run(main)
