@@ -71,6 +71,54 @@ def test_one_step_matches_a_numpy_replay_of_algorithm_1():
     np.testing.assert_allclose(got_c, c, rtol=1e-5, atol=1e-6)
 
 
+class BatchRecordingGAN(wk.WassersteinGAN):
+    """Records the real batch of every critic update (eager runs only)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.real_batches = []
+
+    def _critic_update(self, real):
+        self.real_batches.append(to_numpy(real))
+        return super()._critic_update(real)
+
+
+class ConstantBatches(keras.utils.PyDataset):
+    def __init__(self, batches):
+        super().__init__()
+        self.batches = batches
+
+    def __len__(self):
+        return len(self.batches)
+
+    def __getitem__(self, index):
+        return self.batches[index]
+
+
+@pytest.mark.parametrize("kind", ["array", "tf.data", "PyDataset", "iterator"])
+def test_each_critic_update_gets_its_own_batch_in_order(kind):
+    # Batch k of the user's data is all k + 1: critic update k must see exactly
+    # it, whatever the grouping and interleaving of the step's rows.
+    m, critic_steps, steps = 4, 3, 2
+    batches = [np.full((m, D), k + 1.0, "float32") for k in range(critic_steps * steps)]
+    data = {
+        "array": lambda: np.concatenate(batches),
+        "tf.data": lambda: (
+            pytest.importorskip("tensorflow")
+            .data.Dataset.from_tensor_slices(np.concatenate(batches))
+            .batch(m)
+        ),
+        "PyDataset": lambda: ConstantBatches(batches),
+        "iterator": lambda: iter(batches),
+    }[kind]()
+    gan = linear_gan(BatchRecordingGAN, critic_steps=critic_steps)
+    gan.compile(run_eagerly=True)
+    gan.fit(data, batch_size=m if kind == "array" else None, shuffle=False, verbose=0)
+    assert len(gan.real_batches) == critic_steps * steps
+    for got, want in zip(gan.real_batches, batches):
+        np.testing.assert_array_equal(got, want)
+
+
 def test_compiled_step_equals_eager_step():
     results = []
     for run_eagerly in (True, False):

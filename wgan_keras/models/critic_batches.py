@@ -85,6 +85,7 @@ class ArrayCriticBatches(keras.utils.PyDataset):
     def __init__(self, x, batch_size, critic_steps, shuffle=True, seed=None):
         super().__init__()
         self.x = x
+        self.critic_steps = critic_steps
         self.group_size = batch_size * critic_steps
         self.shuffle = shuffle
         self._seed = np.random.SeedSequence(seed).entropy
@@ -103,9 +104,9 @@ class ArrayCriticBatches(keras.utils.PyDataset):
 
     def __getitem__(self, index):
         start = index * self.group_size
-        # Sorted reads (h5py, memmaps); critic batch i is rows[i::critic_steps].
-        rows = np.sort(self._order[start : start + self.group_size])
-        return self.x[rows]
+        rows = np.sort(self._order[start : start + self.group_size])  # h5py, memmaps
+        # Critic batch i is the i-th run of batch_size rows, as for datasets.
+        return _interleave(np.split(self.x[rows], self.critic_steps))
 
     def _order_of(self, epoch):
         if not self.shuffle:
@@ -165,7 +166,11 @@ def _interleave(batches):
 
 
 def _grouped(batches, critic_steps, check=None):
-    """Yields `critic_steps` consecutive batches at a time, dropping a remainder."""
+    """Yields `critic_steps` consecutive batches at a time, dropping a remainder.
+
+    Each group is a tuple, `(x,)` or `(x, y, ...)`: Keras reads a Python
+    generator's elements only in that form.
+    """
     group = []
     for batch in batches:
         group.append(batch)
@@ -173,7 +178,7 @@ def _grouped(batches, critic_steps, check=None):
             grouped = _interleave(group)
             if check is not None:
                 check(grouped)
-            yield grouped
+            yield tuple(grouped) if isinstance(grouped, (tuple, list)) else (grouped,)
             group = []
 
 
