@@ -53,21 +53,20 @@ DEFAULTS = {  # (batch, steps, repeats)
 
 
 def build(network, method):
-    """The Keras GAN of `network` and `method`, as `torch_reference.py` has it."""
+    """The Keras GAN of `network` and `method`, as `torch_reference.py` has it.
+
+    The DCGAN is the image examples' (`examples/training.build_gan`: latent
+    128, width 64, batch norm where the method's reference code has it).
+    """
     import wgan_keras as wk
 
     if network == "dcgan28":
-        generator = wk.networks.DCGANGenerator(
-            latent_dim=128, image_shape=(28, 28, 1), batch_norm=method != "gp"
-        )
-        critic = wk.networks.DCGANCritic(
-            image_shape=(28, 28, 1),
-            spectral_norm=method == "sn",
-            batch_norm=method == "clip",
-        )
-    else:
-        generator = wk.networks.MLPGenerator(latent_dim=2, output_shape=(2,))
-        critic = wk.networks.MLPCritic(input_shape=(2,), spectral_norm=method == "sn")
+        sys.path.insert(0, os.path.join(os.path.dirname(HERE), "examples"))
+        from training import build_gan
+
+        return build_gan(method, (28, 28, 1), 128, 64, CRITIC_STEPS, seed=0)
+    generator = wk.networks.MLPGenerator(latent_dim=2, output_shape=(2,))
+    critic = wk.networks.MLPCritic(input_shape=(2,), spectral_norm=method == "sn")
     cls = {"clip": wk.WGAN, "gp": wk.WGANGP, "sn": wk.SNWGAN}[method]
     return cls(generator, critic, critic_steps=CRITIC_STEPS, seed=0)
 

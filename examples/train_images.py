@@ -91,17 +91,7 @@ def main(argv):
             f"--data must hold colour images; train_mnist.py trains on grey ones. "
             f"Received: images of shape {held_out.shape[1:]}"
         )
-    with training.distribution_scope(FLAGS):
-        gan = training.build_gan(
-            method,
-            (size, size, 3),
-            FLAGS.latent_dim,
-            dim,
-            FLAGS.critic_steps,
-            FLAGS.seed,
-            FLAGS.ema_decay,
-        )
-        gan.compile()
+    gan = training.compiled_gan(FLAGS, (size, size, 3), dim)
     source = "synthetic discs" if FLAGS.smoke else FLAGS.data
     print(
         f"Training {type(gan).__name__} on {source} at {size}x{size} with the "

@@ -93,17 +93,7 @@ def main(argv):
     held_out = training.held_out_batch(
         test_source, 128 if FLAGS.smoke else training.HELD_OUT_SAMPLES, FLAGS.data_dir
     )
-    with training.distribution_scope(FLAGS):
-        gan = training.build_gan(
-            method,
-            (28, 28, 1),
-            FLAGS.latent_dim,
-            dim,
-            FLAGS.critic_steps,
-            FLAGS.seed,
-            FLAGS.ema_decay,
-        )
-        gan.compile()
+    gan = training.compiled_gan(FLAGS, (28, 28, 1), dim)
     source = "synthetic strokes" if FLAGS.smoke else FLAGS.data
     print(
         f"Training {type(gan).__name__} on {source} with the "

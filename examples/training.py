@@ -147,6 +147,22 @@ def build_gan(method, image_shape, latent_dim, dim, critic_steps, seed, ema_deca
     )
 
 
+def compiled_gan(settings, image_shape, dim):
+    """`build_gan` from the flags, built and compiled in the distribution scope."""
+    with distribution_scope(settings):
+        gan = build_gan(
+            settings.method,
+            image_shape,
+            settings.latent_dim,
+            dim,
+            settings.critic_steps,
+            settings.seed,
+            settings.ema_decay,
+        )
+        gan.compile()
+    return gan
+
+
 class RunRecord(keras.callbacks.Callback):
     """Keeps run.json: command, generator steps and wall time, across resumes."""
 
