@@ -164,11 +164,17 @@ def compiled_gan(settings, image_shape, dim):
 
 
 class RunRecord(keras.callbacks.Callback):
-    """Keeps run.json: command, generator steps and wall time, across resumes."""
+    """Keeps run.json (command, generator steps, wall time, across resumes).
+
+    At each epoch's end it also writes the sampling generator (the EMA one
+    where there is one) to generator.keras beside run.json, so that a long run
+    can be sampled, evaluated or made a preset before it ends.
+    """
 
     def __init__(self, path, command):
         super().__init__()
         self.path = path
+        self.generator_path = os.path.join(os.path.dirname(path), "generator.keras")
         self.record = {"command": command, "wall_seconds": 0.0, "sessions": 0}
         if os.path.exists(path):
             with open(path) as f:
@@ -190,6 +196,8 @@ class RunRecord(keras.callbacks.Callback):
             backend=keras.config.backend(),
             keras_version=keras.__version__,
         )
+        with wk.files.staged_file(self.generator_path) as tmp:
+            self.model.sampling_generator.save(tmp)
         wk.files.write_text(self.path, json.dumps(self.record, indent=2))
 
 

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import keras
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -160,3 +161,34 @@ def test_mnist_example_trains_on_several_devices_in_mixed_precision(tmp_path):
             "--distribute=data_parallel needs KERAS_BACKEND=jax. "
             "Received: KERAS_BACKEND=torch" in refused.stderr
         )
+
+
+def test_run_record_keeps_the_latest_generator_beside_run_json(tmp_path):
+    # A long run can be evaluated or made a preset before it ends.
+    sys.path.insert(0, os.path.join(ROOT, "examples"))
+    try:
+        import training
+    finally:
+        sys.path.pop(0)
+    gan = wgan_keras.WGANGP(
+        wgan_keras.networks.MLPGenerator(latent_dim=2, output_shape=(2,), hidden_dim=8),
+        wgan_keras.networks.MLPCritic(input_shape=(2,), hidden_dim=8),
+        critic_steps=2,
+        seed=0,
+        ema_decay=0.9,
+    )
+    gan.compile()
+    record = training.RunRecord(str(tmp_path / "run.json"), "python train.py")
+    data = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
+    gan.fit(data, batch_size=8, epochs=1, steps_per_epoch=3, callbacks=[record])
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert run["generator_steps"] == 3 and run["command"] == "python train.py"
+    saved = keras.saving.load_model(tmp_path / "generator.keras")
+    z = np.random.default_rng(1).normal(size=(5, 2)).astype("float32")
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(saved(z)),
+        keras.ops.convert_to_numpy(gan.sampling_generator(z)),
+        rtol=1e-6,
+        atol=1e-6,
+    )
+    assert gan.sampling_generator is gan.ema_generator

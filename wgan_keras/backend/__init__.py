@@ -18,6 +18,11 @@ Each backend module exports the same names:
 - `data_replicas(model)`: how many shares each global batch is split into
   (tf.distribute replicas, or devices along the batch axis of a JAX
   `keras.distribution`); 1 on one device.
+- `conv2d(x, kernel, strides, padding)` and
+  `conv2d_transpose(x, kernel, strides, padding)`: `keras.ops.conv` and
+  `keras.ops.conv_transpose` for 2-D channels-last inputs, undilated, with
+  kernels at least as large as the strides; the same numbers, computed the
+  way the backend runs fastest (`wgan_keras.layers.Conv2D`).
 - `WGANTrainer`: the mix-in that connects the shared WGAN step
   (`WassersteinGAN._wgan_train_step`) to the backend's `fit()` loop.
 
@@ -33,6 +38,8 @@ if _BACKEND == "tensorflow":
         WGANTrainer,
         apply_gradients,
         cond_update,
+        conv2d,
+        conv2d_transpose,
         data_replicas,
         input_gradient,
         replica_position,
@@ -44,6 +51,8 @@ elif _BACKEND == "jax":
         WGANTrainer,
         apply_gradients,
         cond_update,
+        conv2d,
+        conv2d_transpose,
         data_replicas,
         input_gradient,
         replica_position,
@@ -55,6 +64,8 @@ elif _BACKEND == "torch":
         WGANTrainer,
         apply_gradients,
         cond_update,
+        conv2d,
+        conv2d_transpose,
         data_replicas,
         input_gradient,
         replica_position,

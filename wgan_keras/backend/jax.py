@@ -9,9 +9,13 @@ and the generator's optimizer, so both advance inside the compiled step. The sha
 to its traced value and collects every assignment.
 """
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import keras
+
+from wgan_keras.convolution import transposed_convolution
 
 
 def value_and_grad(fn, values):
@@ -58,6 +62,49 @@ def cond_update(pred, fn, variables):
     )
     for variable, value in zip(variables, new_values):
         variable.assign(value)
+
+
+# XLA's CPU compiler runs input-dilated convolutions (the transposes of strided
+# ones) about 10x slower than plain ones; both the generator's upsampling and
+# the gradient of every strided critic convolution are such transposes. Here
+# they run as sub-pixel convolutions (`wgan_keras.convolution`).
+
+
+def conv2d(x, kernel, strides, padding):
+    return _conv2d(jnp.asarray(x), jnp.asarray(kernel), strides, padding)
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3))
+def _conv2d(x, kernel, strides, padding):
+    return keras.ops.conv(x, kernel, strides=strides, padding=padding)
+
+
+def _conv2d_forward(x, kernel, strides, padding):
+    return _conv2d(x, kernel, strides, padding), (x, kernel)
+
+
+def _conv2d_backward(strides, padding, residuals, dy):
+    x, kernel = residuals
+    dx = transposed_convolution(dy, kernel, strides, padding, x.shape[1:3])
+    _, kernel_vjp = jax.vjp(
+        lambda k: keras.ops.conv(x, k, strides=strides, padding=padding), kernel
+    )
+    return dx, kernel_vjp(dy)[0]
+
+
+_conv2d.defvjp(_conv2d_forward, _conv2d_backward)
+
+
+def conv2d_transpose(x, kernel, strides, padding):
+    # Keras' transposed kernel (h, w, filters, in) is the kernel of the
+    # convolution this transposes, from `filters` channels to `in`.
+    size = [
+        n * s if padding == "same" else n * s + max(k - s, 0)
+        for n, s, k in zip(x.shape[1:3], strides, kernel.shape[:2])
+    ]
+    return transposed_convolution(
+        jnp.asarray(x), jnp.asarray(kernel), strides, padding, size
+    )
 
 
 def shard_batch(x):

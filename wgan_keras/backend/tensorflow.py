@@ -1,6 +1,7 @@
 """TensorFlow primitives: `tf.GradientTape`, nested for the penalty."""
 
 import tensorflow as tf
+from keras import ops
 
 
 def value_and_grad(fn, values):
@@ -46,6 +47,14 @@ def cond_update(pred, fn, variables):
         return tf.constant(True)
 
     tf.cond(tf.convert_to_tensor(pred), run, lambda: tf.constant(False))
+
+
+def conv2d(x, kernel, strides, padding):
+    return ops.conv(x, kernel, strides=strides, padding=padding)
+
+
+def conv2d_transpose(x, kernel, strides, padding):
+    return ops.conv_transpose(x, kernel, strides=strides, padding=padding)
 
 
 def shard_batch(x):

@@ -3,7 +3,10 @@
 import os
 
 import torch
+import torch.nn.functional as F
 from keras.ops import convert_to_tensor
+
+from wgan_keras.convolution import same_padding
 
 
 def value_and_grad(fn, values):
@@ -35,6 +38,51 @@ def cond_update(pred, fn, variables):
     del variables
     if bool(pred):
         fn()
+
+
+# Keras' torch convolutions copy each channels-last input to channels-first
+# and back to channels-last memory, copy the kernel, and run a transposed
+# convolution at its full size before cropping it (11x11 for an 8x8 output).
+# A channels-last tensor viewed as channels-first is already in torch's
+# channels-last memory format, which oneDNN convolves directly.
+
+
+def conv2d(x, kernel, strides, padding):
+    x = convert_to_tensor(x).permute(0, 3, 1, 2)
+    kernel = convert_to_tensor(kernel).permute(3, 2, 0, 1)  # (out, in, h, w)
+    pads = [(0, 0), (0, 0)]
+    if padding == "same":
+        pads = [
+            same_padding(n, k, s)
+            for n, k, s in zip(x.shape[2:], kernel.shape[2:], strides)
+        ]
+    if all(before == after for before, after in pads):
+        symmetric = tuple(before for before, _ in pads)
+    else:  # torch pads symmetrically; "same" puts an odd zero after
+        (top, bottom), (left, right) = pads
+        x = F.pad(x, (left, right, top, bottom))
+        symmetric = (0, 0)
+    y = F.conv2d(x, kernel, stride=tuple(strides), padding=symmetric)
+    return y.permute(0, 2, 3, 1)
+
+
+def conv2d_transpose(x, kernel, strides, padding):
+    x = convert_to_tensor(x).permute(0, 3, 1, 2)
+    kernel = convert_to_tensor(kernel).permute(3, 2, 0, 1)  # (in, out, h, w)
+    sizes = [n * s for n, s in zip(x.shape[2:], strides)]
+    crops = [(0, 0), (0, 0)]
+    if padding == "same":
+        crops = [
+            same_padding(n, k, s) for n, k, s in zip(sizes, kernel.shape[2:], strides)
+        ]
+    # torch crops `before` from both ends; "same" crops one more after where
+    # the total is odd.
+    y = F.conv_transpose2d(
+        x, kernel, stride=tuple(strides), padding=tuple(b for b, _ in crops)
+    )
+    if padding == "same":
+        y = y[:, :, : sizes[0], : sizes[1]]
+    return y.permute(0, 2, 3, 1)
 
 
 def shard_batch(x):

@@ -2,6 +2,7 @@
 
 import keras
 
+from wgan_keras.layers import Conv2D, Conv2DTranspose
 from wgan_keras.networks.common import check_model_kwargs, spectral_norm_wrapper
 from wgan_keras.validation import validate_int
 
@@ -98,7 +99,7 @@ class DCGANGenerator(keras.Model):
         for i, size in enumerate(sizes[1:]):
             last = i == num_upsamplings - 1
             channels = image_shape[-1] if last else channels // 2
-            x = keras.layers.Conv2DTranspose(
+            x = Conv2DTranspose(
                 channels,
                 kernel_size,
                 strides=2,
@@ -192,7 +193,7 @@ class DCGANCritic(keras.Model):
         images = keras.Input(shape=image_shape, name="images")
         x = images
         for i in range(len(spatial_sizes(image_shape[0])) - 1):
-            conv = keras.layers.Conv2D(
+            conv = Conv2D(
                 dim * 2**i, kernel_size, strides=2, padding="same", name=f"conv_{i}"
             )
             x = maybe_sn(conv)(x)
