@@ -39,6 +39,17 @@ LAYERS = [
     ("transpose", 64, 14, 64, 1),
 ]
 STRIDES = (2, 2)
+# kind: (Keras' op, wgan_keras's JAX primitive), both on (x, kernel).
+OPS = {
+    "conv": (
+        lambda x, k: keras.ops.conv(x, k, strides=STRIDES, padding="same"),
+        lambda x, k: wgan_jax.conv2d(x, k, STRIDES, "same"),
+    ),
+    "transpose": (
+        lambda x, k: keras.ops.conv_transpose(x, k, strides=STRIDES, padding="same"),
+        lambda x, k: wgan_jax.conv2d_transpose(x, k, STRIDES, "same"),
+    ),
+}
 
 
 def median_ms(fn, *args):
@@ -103,25 +114,11 @@ def main():
     print(f"{'layer':34} {'':14} {'forward':>8} {'d/input':>8} {'d/kernel':>8}  (ms)")
     for kind, batch, size, cin, cout in LAYERS:
         x = jnp.asarray(rng.normal(size=(batch, size, size, cin)), "float32")
-        if kind == "conv":
-            kernel = jnp.asarray(rng.normal(size=(5, 5, cin, cout)), "float32")
-            name = f"conv {size}->{-(-size // 2)}, {cin}->{cout}, batch {batch}"
-
-            def keras_op(x, k):
-                return keras.ops.conv(x, k, strides=STRIDES, padding="same")
-
-            def ours(x, k):
-                return wgan_jax.conv2d(x, k, STRIDES, "same")
-        else:
-            kernel = jnp.asarray(rng.normal(size=(5, 5, cout, cin)), "float32")
-            name = f"transpose {size}->{2 * size}, {cin}->{cout}, batch {batch}"
-
-            def keras_op(x, k):
-                return keras.ops.conv_transpose(x, k, strides=STRIDES, padding="same")
-
-            def ours(x, k):
-                return wgan_jax.conv2d_transpose(x, k, STRIDES, "same")
-
+        keras_op, ours = OPS[kind]
+        kernel_shape = (5, 5, cin, cout) if kind == "conv" else (5, 5, cout, cin)
+        kernel = jnp.asarray(rng.normal(size=kernel_shape), "float32")
+        output = -(-size // 2) if kind == "conv" else 2 * size
+        name = f"{kind} {size}->{output}, {cin}->{cout}, batch {batch}"
         rows = [
             ("XLA, keras.ops", jax_times(keras_op, x, kernel)),
             ("XLA, wgan_keras", jax_times(ours, x, kernel)),

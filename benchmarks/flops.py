@@ -49,19 +49,48 @@ def multiply_adds(model):
     return total
 
 
-def matmul_gflops(size=2048, repeats=5):
-    """Float32 matmul GFLOP/s of this machine, measured with TensorFlow."""
-    import tensorflow as tf
+# (rows, inner, columns): a square sgemm and the MLP critic's hidden layer
+# at batch 2 x 256 (real and fake in one pass).
+ROOFLINE_SHAPES = ((2048, 2048, 2048), (512, 512, 512), (512, 512, 2048))
 
-    a = tf.random.normal((size, size))
-    b = tf.random.normal((size, size))
-    matmul = tf.function(lambda a, b: tf.matmul(a, b))
-    matmul(a, b).numpy()
+
+def _best_seconds(run, repeats):
+    run()
     timings = []
     for _ in range(repeats):
         start = time.perf_counter()
         for _ in range(5):
-            result = matmul(a, b)
-        result.numpy()
+            run()
         timings.append((time.perf_counter() - start) / 5)
-    return 2 * size**3 / float(np.median(timings)) / 1e9
+    return float(np.median(timings))
+
+
+def matmul_gflops(repeats=5, libraries=("tensorflow", "torch")):
+    """The float32 matmul roofline of this machine, in GFLOP/s.
+
+    The best median GFLOP/s of TensorFlow's and PyTorch's sgemm (Eigen or
+    oneDNN, and MKL or oneDNN: whichever this machine runs faster) over
+    `ROOFLINE_SHAPES`. Returns `(gflops, {"library MxKxN": gflops})`.
+    """
+    results = {}
+    for library in libraries:
+        for m, k, n in ROOFLINE_SHAPES:
+            if library == "tensorflow":
+                import tensorflow as tf
+
+                a, b = tf.random.normal((m, k)), tf.random.normal((k, n))
+                matmul = tf.function(tf.matmul)
+
+                def run(a=a, b=b, matmul=matmul):
+                    matmul(a, b).numpy()
+            else:
+                import torch
+
+                a, b = torch.randn(m, k), torch.randn(k, n)
+
+                def run(a=a, b=b):
+                    torch.mm(a, b)
+
+            seconds = _best_seconds(run, repeats)
+            results[f"{library} {m}x{k}x{n}"] = 2 * m * k * n / seconds / 1e9
+    return max(results.values()), results

@@ -65,7 +65,7 @@ def main(argv):
         )
     latent_dim = generator.input_shape[-1]
     flops = 2 * multiply_adds(generator)
-    roofline = matmul_gflops()
+    roofline, _ = matmul_gflops()
     batch_sizes = [int(b) for b in FLAGS.batch_sizes]
     rng = np.random.default_rng(0)
 

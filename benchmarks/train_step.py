@@ -8,11 +8,13 @@ runs of `--steps` generator steps after one warm-up run (compilation) and
 reports the median. Prints generator steps/s, images/s (generated samples the
 critic scored per second), the ratio to plain PyTorch, GFLOP/s from counted
 multiply-adds, their share of a float32 matmul roofline measured in the same
-invocation, peak memory and the memory growth over the timed steps.
+invocation, peak memory and the memory growth over the timed steps (and,
+with `--memory_steps`, over that many more steps).
 
     python benchmarks/train_step.py                      # everything
     python benchmarks/train_step.py --networks=mlp2d --methods=gp
     python benchmarks/train_step.py --json=out.json      # also write the table
+    python benchmarks/train_step.py --networks=mlp2d --memory_steps=1000
 
 Counted FLOPs per generator step, with G and C one sample's multiply-adds
 through the generator and the critic and m the batch (backward = 2 forwards):
@@ -43,6 +45,12 @@ flags.DEFINE_list("networks", ["dcgan28", "mlp2d"], "Networks.")
 flags.DEFINE_integer("steps", None, "Generator steps per repeat (10 DCGAN, 100 MLP).")
 flags.DEFINE_integer("repeats", None, "Timed repeats (3 DCGAN, 10 MLP).")
 flags.DEFINE_string("json", None, "Also write the results to this file.")
+flags.DEFINE_integer(
+    "memory_steps",
+    0,
+    "After timing, train this many more generator steps (a multiple of 100) "
+    "and report the resident-memory growth from the first 100 to the last.",
+)
 flags.DEFINE_string("worker", None, "Internal: time one Keras run (network,method).")
 
 CRITIC_STEPS = 5
@@ -85,7 +93,7 @@ def current_rss_mb():
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def run_worker(network, method, steps, repeats):
+def run_worker(network, method, steps, repeats, memory_steps=0):
     """Times `gan.fit` on this process's backend; prints one JSON line."""
     import keras
     import numpy as np
@@ -123,6 +131,18 @@ def run_worker(network, method, steps, repeats):
         verbose=0,
     )
     timed = timer.seconds[1:]
+    memory_growth = None
+    if memory_steps:
+        memory = Timer()  # resident memory after every 100 steps
+        gan.fit(
+            data,
+            batch_size=batch,
+            epochs=memory_steps // 100,
+            steps_per_epoch=100,
+            callbacks=[memory],
+            verbose=0,
+        )
+        memory_growth = memory.rss[-1] - memory.rss[0]
     print(
         json.dumps(
             {
@@ -132,6 +152,8 @@ def run_worker(network, method, steps, repeats):
                 / 1024,
                 "rss_growth_mb": timer.rss[-1] - timer.rss[0],
                 "timed_steps": steps * repeats,
+                "memory_steps": memory_steps,
+                "memory_growth_mb": memory_growth,
                 "multiply_adds": step_multiply_adds(network, method, gan),
             }
         )
@@ -154,16 +176,19 @@ def main(argv):
     del argv
     if FLAGS.worker:
         network, method = FLAGS.worker.split(",")
-        run_worker(network, method, FLAGS.steps, FLAGS.repeats)
+        run_worker(network, method, FLAGS.steps, FLAGS.repeats, FLAGS.memory_steps)
         return
     from flops import matmul_gflops
 
-    roofline = matmul_gflops()
-    print(f"float32 matmul roofline: {roofline:.0f} GFLOP/s, {os.cpu_count()} cores\n")
+    roofline, measured = matmul_gflops()
+    print(f"float32 matmul roofline: {roofline:.0f} GFLOP/s, {os.cpu_count()} cores")
+    print(", ".join(f"{name} {gflops:.0f}" for name, gflops in measured.items()))
+    print()
     header = (
         f"{'network':8} {'method':6} {'backend':10} {'steps/s':>8} {'images/s':>9} "
         f"{'vs torch':>8} {'GFLOP/s':>8} {'roofline':>8} {'peak MB':>8} "
         f"{'growth MB':>9}"
+        + (f" {f'{FLAGS.memory_steps} MB':>9}" if FLAGS.memory_steps else "")
     )
     print(header)
     rows = []
@@ -181,7 +206,8 @@ def main(argv):
                 results[backend] = run(
                     [sys.executable, os.path.abspath(__file__)]
                     + [f"--worker={network},{method}"]
-                    + [f"--steps={steps}", f"--repeats={repeats}"],
+                    + [f"--steps={steps}", f"--repeats={repeats}"]
+                    + [f"--memory_steps={FLAGS.memory_steps}"],
                     env={"KERAS_BACKEND": backend},
                 )
             flop = 2 * next(
@@ -201,21 +227,27 @@ def main(argv):
                     "roofline_share": gflops / roofline,
                     "peak_rss_mb": result["peak_rss_mb"],
                     "rss_growth_mb": result.get("rss_growth_mb"),
+                    "memory_growth_mb": result.get("memory_growth_mb"),
                     "repeats": result["repeats"],
                 }
                 rows.append(row)
-                growth = row["rss_growth_mb"]
+                growth, long_growth = row["rss_growth_mb"], row["memory_growth_mb"]
                 print(
                     f"{network:8} {method:6} {name:10} {speed:8.2f} "
                     f"{row['images_per_second']:9.0f} {row['vs_torch']:7.2f}x "
                     f"{gflops:8.1f} {row['roofline_share']:7.0%} "
                     f"{row['peak_rss_mb']:8.0f} "
-                    f"{'' if growth is None else f'{growth:9.1f}'}",
+                    f"{'' if growth is None else f'{growth:9.1f}'}"
+                    f"{'' if long_growth is None else f' {long_growth:9.1f}'}",
                     flush=True,
                 )
     if FLAGS.json:
         with open(FLAGS.json, "w") as f:
-            json.dump({"roofline_gflops": roofline, "rows": rows}, f, indent=2)
+            json.dump(
+                {"roofline_gflops": roofline, "matmuls": measured, "rows": rows},
+                f,
+                indent=2,
+            )
 
 
 if __name__ == "__main__":

@@ -373,7 +373,10 @@ def test_generate_is_deterministic_and_in_range():
     images = gan.generate(10, seed=0, batch_size=4)
     assert images.shape == (10, 28, 28, 1) and images.dtype == np.float32
     assert images.min() >= -1 and images.max() <= 1
-    np.testing.assert_array_equal(images, gan.generate(10, seed=0))
+    np.testing.assert_array_equal(images, gan.generate(10, seed=0, batch_size=4))
+    # Other batch sizes draw the same noise; the convolutions' blocking may
+    # change the last bit (XLA's sub-pixel convolution does).
+    np.testing.assert_allclose(images, gan.generate(10, seed=0), rtol=0, atol=1e-6)
     assert not np.allclose(images, gan.generate(10, seed=1))
 
 
