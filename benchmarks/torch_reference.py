@@ -10,12 +10,12 @@ alone it prints one JSON line:
 """
 
 import json
-import resource
 import statistics
 import time
 
 import torch
 from absl import app, flags
+from memory import peak_rss_mb
 from torch import nn
 
 FLAGS = flags.FLAGS
@@ -150,8 +150,7 @@ def main(argv):
             {
                 "steps_per_second": FLAGS.steps / seconds,
                 "repeats": [FLAGS.steps / t for t in timings],
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                / 1024,
+                "peak_rss_mb": peak_rss_mb(),
                 "threads": torch.get_num_threads(),
             }
         )

@@ -27,7 +27,6 @@ multiply-adds.
 
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from absl import app, flags
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from memory import current_rss_mb, peak_rss_mb  # noqa: E402
 
 FLAGS = flags.FLAGS
 flags.DEFINE_list("backends", ["tensorflow", "jax", "torch"], "Keras backends.")
@@ -86,11 +86,6 @@ def step_multiply_adds(network, method, gan):
     g, c = multiply_adds(gan.generator), multiply_adds(gan.critic)
     critic_step = m * g + 3 * 2 * m * c + (6 * m * c if method == "gp" else 0)
     return CRITIC_STEPS * critic_step + 3 * m * g + 2 * m * c
-
-
-def current_rss_mb():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def run_worker(network, method, steps, repeats, memory_steps=0):
@@ -148,8 +143,7 @@ def run_worker(network, method, steps, repeats, memory_steps=0):
             {
                 "steps_per_second": steps / statistics.median(timed),
                 "repeats": [steps / t for t in timed],
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                / 1024,
+                "peak_rss_mb": peak_rss_mb(),
                 "rss_growth_mb": timer.rss[-1] - timer.rss[0],
                 "timed_steps": steps * repeats,
                 "memory_steps": memory_steps,
