@@ -14,12 +14,13 @@ PRESETS = {
             "metadata.json": "9d7850c2d0aa9e2676c6c6e867df0b1773be56cc8ccb5bca914d36090f4390fa",
         },
     },
-    # WGAN-GP, 4x512 MLPs, 8 Gaussians, 3000 generator steps (train_toy.py).
+    # WGAN-GP, 4x512 MLPs, 8 Gaussians, 9,990 generator steps at batch 256 with
+    # a generator EMA (train_toy.py).
     "gaussians8_mlp_gp": {
         "sha256": {
-            "generator.keras": "fc4c03214fe12ee29478b438fd4f17eda562eea46500457b95d538ed2ccc0903",
-            "grid.png": "53b0edcb535dea423634801535c737c488e6933a39ecdc22626a0f39fe824a7c",
-            "metadata.json": "6137ded635c5964fa0dde06da198b4af209cd3e65bdbd8fe2901a811c63e86e0",
+            "generator.keras": "bbac4d1cc470a800b18796509a7dedc333062715c87cce42f36c30cd060c270c",
+            "grid.png": "8f4d57ff6663268895233ca80ea92b2d4aab87c82fcaf3422c1d1811a848963d",
+            "metadata.json": "3d037c737e9afb8a23eaa8cbb2f6dd308c227a9f350f882a24d39c68ec367dd5",
         },
     },
 }
