@@ -6,6 +6,20 @@ from keras import ops
 import wgan_keras as wk
 
 
+class ListBatches(keras.utils.PyDataset):
+    """A `PyDataset` of given batches, in order."""
+
+    def __init__(self, batches):
+        super().__init__()
+        self.batches = batches
+
+    def __len__(self):
+        return len(self.batches)
+
+    def __getitem__(self, index):
+        return self.batches[index]
+
+
 def to_numpy(x):
     return ops.convert_to_numpy(ops.stop_gradient(x))
 

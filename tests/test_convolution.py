@@ -12,7 +12,11 @@ from keras import ops
 
 import wgan_keras as wk
 from wgan_keras import backend as wgan_backend
-from wgan_keras.convolution import same_padding, transposed_convolution
+from wgan_keras.convolution import (
+    same_padding,
+    transposed_convolution,
+    transposed_size,
+)
 
 # (input size, kernel, strides, padding): the DCGANs' layers and the edges.
 CONFIGS = [
@@ -154,6 +158,14 @@ def test_same_padding_is_tensorflows():
     assert same_padding(7, 5, 2) == (2, 2)
     assert same_padding(8, 3, 1) == (1, 1)
     assert same_padding(4, 1, 2) == (0, 0)
+
+
+@pytest.mark.parametrize("size,kernel,strides,padding", CONFIGS)
+def test_transposed_size_is_keras_output_size(size, kernel, strides, padding):
+    layer = keras.layers.Conv2DTranspose(4, kernel, strides=strides, padding=padding)
+    expected = layer.compute_output_shape((2, *size, 3))[1:3]
+    got = tuple(transposed_size(n, kernel, s, padding) for n, s in zip(size, strides))
+    assert got == tuple(expected)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 import keras
 import numpy as np
 import pytest
-from helpers import linear, tiny_toy_gan, to_numpy, toy_data, weights
+from helpers import ListBatches, linear, tiny_toy_gan, to_numpy, toy_data, weights
 from keras import ops
 
 import wgan_keras as wk
@@ -83,18 +83,6 @@ class BatchRecordingGAN(wk.WassersteinGAN):
         return super()._critic_update(real)
 
 
-class ConstantBatches(keras.utils.PyDataset):
-    def __init__(self, batches):
-        super().__init__()
-        self.batches = batches
-
-    def __len__(self):
-        return len(self.batches)
-
-    def __getitem__(self, index):
-        return self.batches[index]
-
-
 @pytest.mark.parametrize("kind", ["array", "tf.data", "PyDataset", "iterator"])
 def test_each_critic_update_gets_its_own_batch_in_order(kind):
     # Batch k of the user's data is all k + 1: critic update k must see exactly
@@ -108,7 +96,7 @@ def test_each_critic_update_gets_its_own_batch_in_order(kind):
             .data.Dataset.from_tensor_slices(np.concatenate(batches))
             .batch(m)
         ),
-        "PyDataset": lambda: ConstantBatches(batches),
+        "PyDataset": lambda: ListBatches(batches),
         "iterator": lambda: iter(batches),
     }[kind]()
     gan = linear_gan(BatchRecordingGAN, critic_steps=critic_steps)

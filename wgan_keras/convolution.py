@@ -35,6 +35,17 @@ def same_padding(size, kernel_size, stride):
     return total // 2, total - total // 2
 
 
+def transposed_size(size, kernel_size, stride, padding):
+    """Output length of Keras' `conv_transpose` along one axis.
+
+    Without `output_padding`: `size * stride` for `"same"`, and
+    `size * stride + max(kernel_size - stride, 0)` for `"valid"`.
+    """
+    if padding == "same":
+        return size * stride
+    return size * stride + max(kernel_size - stride, 0)
+
+
 def _phase_plan(size, outputs, kernel_size, stride, before):
     """One axis of `transposed_convolution`.
 

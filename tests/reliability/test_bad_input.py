@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from helpers import tiny_toy_gan, toy_data
+from helpers import ListBatches, tiny_toy_gan, toy_data
 
 import wgan_keras as wk
 
@@ -110,18 +110,6 @@ def test_generate_checks_its_arguments():
 # would use it, so no update ever sees it.
 
 
-class Batches(keras.utils.PyDataset):
-    def __init__(self, batches):
-        super().__init__()
-        self.batches = batches
-
-    def __len__(self):
-        return len(self.batches)
-
-    def __getitem__(self, index):
-        return self.batches[index]
-
-
 def image_gan():
     generator = wk.networks.DCGANGenerator(latent_dim=8, dim=4, batch_norm=False)
     gan = wk.WGANGP(generator, wk.networks.DCGANCritic(dim=4), critic_steps=2)
@@ -137,7 +125,7 @@ def as_kind(x, kind, batch_size=16):
     if kind == "tf.data":
         return tf.data.Dataset.from_tensor_slices(x).batch(batch_size)
     if kind == "py_dataset":
-        return Batches(batches)
+        return ListBatches(batches)
     return iter(batches)
 
 
@@ -238,7 +226,7 @@ def test_empty_data(kind):
     images = np.zeros((0, 28, 28, 1), "float32")
     data = as_kind(images, kind)
     if kind == "py_dataset":
-        data = Batches([])
+        data = ListBatches([])
     refused(image_gan(), data, r"empty|needs")
 
 

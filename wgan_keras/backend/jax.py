@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import keras
 
-from wgan_keras.convolution import transposed_convolution
+from wgan_keras.convolution import transposed_convolution, transposed_size
 
 
 def value_and_grad(fn, values):
@@ -99,8 +99,8 @@ def conv2d_transpose(x, kernel, strides, padding):
     # Keras' transposed kernel (h, w, filters, in) is the kernel of the
     # convolution this transposes, from `filters` channels to `in`.
     size = [
-        n * s if padding == "same" else n * s + max(k - s, 0)
-        for n, s, k in zip(x.shape[1:3], strides, kernel.shape[:2])
+        transposed_size(n, k, s, padding)
+        for n, k, s in zip(x.shape[1:3], kernel.shape[:2], strides)
     ]
     return transposed_convolution(
         jnp.asarray(x), jnp.asarray(kernel), strides, padding, size

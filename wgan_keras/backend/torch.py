@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from keras.ops import convert_to_tensor
 
-from wgan_keras.convolution import same_padding
+from wgan_keras.convolution import same_padding, transposed_size
 
 
 def value_and_grad(fn, values):
@@ -69,20 +69,21 @@ def conv2d(x, kernel, strides, padding):
 def conv2d_transpose(x, kernel, strides, padding):
     x = convert_to_tensor(x).permute(0, 3, 1, 2)
     kernel = convert_to_tensor(kernel).permute(3, 2, 0, 1)  # (in, out, h, w)
-    sizes = [n * s for n, s in zip(x.shape[2:], strides)]
+    sizes = [
+        transposed_size(n, k, s, padding)
+        for n, k, s in zip(x.shape[2:], kernel.shape[2:], strides)
+    ]
     crops = [(0, 0), (0, 0)]
     if padding == "same":
         crops = [
             same_padding(n, k, s) for n, k, s in zip(sizes, kernel.shape[2:], strides)
         ]
     # torch crops `before` from both ends; "same" crops one more after where
-    # the total is odd.
+    # the total is odd, which the slice drops.
     y = F.conv_transpose2d(
         x, kernel, stride=tuple(strides), padding=tuple(b for b, _ in crops)
     )
-    if padding == "same":
-        y = y[:, :, : sizes[0], : sizes[1]]
-    return y.permute(0, 2, 3, 1)
+    return y[:, :, : sizes[0], : sizes[1]].permute(0, 2, 3, 1)
 
 
 def shard_batch(x):
