@@ -23,4 +23,32 @@ PRESETS = {
             "metadata.json": "3d037c737e9afb8a23eaa8cbb2f6dd308c227a9f350f882a24d39c68ec367dd5",
         },
     },
+    # WGAN-GP, DCGAN at dim 32, MNIST, 7,750 generator steps with a generator
+    # EMA (train_mnist.py); a run still in progress (runs/mnist_dcgan_gp).
+    "mnist_dcgan_gp": {
+        "sha256": {
+            "generator.keras": "156f5bd84c80faf0c620e113448ad7ec2e85b936a668e53cc624bae68dfbbfc8",
+            "grid.png": "7391f266ef73d9d323099303d0a3af15982ba82f366a34b0b7ab661facd7ea31",
+            "metadata.json": "46c057e998770a1e6904a37e72b68e97a89abca60c73ee6d5aea5cf8430acbfa",
+        },
+    },
+    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 20,000 generator
+    # steps with a generator EMA (train_mnist.py).
+    "mnist_dcgan_clip": {
+        "sha256": {
+            "generator.keras": "1871a131fa81f6fbe90f355f429ea2bbd5a6bfada29b328817564b3257826902",
+            "grid.png": "c25a0cb5a6693572996c7da8bd6c646abeea98cf4157c397c10c5fd604f3fef3",
+            "metadata.json": "6a1ee1e59d3a85a4e005e95f990868ad4c9e264e29a8f2781ae770ffef9f12e0",
+        },
+    },
+    # Spectral normalization, DCGAN at dim 32, MNIST, 11,250 generator steps
+    # with a generator EMA (train_mnist.py); a run still in progress
+    # (runs/mnist_dcgan_sn).
+    "mnist_dcgan_sn": {
+        "sha256": {
+            "generator.keras": "0b0d20c9ec57e9ecb51250d20aaefb40e7ff663d35ed772f4ed5e21f14285bb0",
+            "grid.png": "60feb27cdd1cb5d3a1f50619a2c70cfa8209d907df498041cd56e3be58ec0de5",
+            "metadata.json": "25db0019b86a37b6a0ff49175d47495e531c20bbec31159b5aecde50cf993580",
+        },
+    },
 }
