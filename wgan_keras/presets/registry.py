@@ -33,7 +33,8 @@ PRESETS = {
         },
     },
     # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 20,000 generator
-    # steps with a generator EMA (train_mnist.py).
+    # steps with a generator EMA (train_mnist.py); a run still in progress
+    # (runs/mnist_dcgan_clip).
     "mnist_dcgan_clip": {
         "sha256": {
             "generator.keras": "1871a131fa81f6fbe90f355f429ea2bbd5a6bfada29b328817564b3257826902",
