@@ -23,6 +23,9 @@ Each backend module exports the same names:
   `keras.ops.conv_transpose` for 2-D channels-last inputs, undilated, with
   kernels at least as large as the strides; the same numbers, computed the
   way the backend runs fastest (`wgan_keras.layers.Conv2D`).
+- `batch_normalization(x, scale, offset, epsilon)`: batch normalization's
+  training pass over every axis but the last, `(outputs, mean, variance)`
+  (`wgan_keras.layers.BatchNormalization`); fused on PyTorch.
 - `WGANTrainer`: the mix-in that connects the shared WGAN step
   (`WassersteinGAN._wgan_train_step`) to the backend's `fit()` loop.
 
@@ -37,6 +40,7 @@ if _BACKEND == "tensorflow":
     from wgan_keras.backend.tensorflow import (  # noqa: F401
         WGANTrainer,
         apply_gradients,
+        batch_normalization,
         cond_update,
         conv2d,
         conv2d_transpose,
@@ -50,6 +54,7 @@ elif _BACKEND == "jax":
     from wgan_keras.backend.jax import (  # noqa: F401
         WGANTrainer,
         apply_gradients,
+        batch_normalization,
         cond_update,
         conv2d,
         conv2d_transpose,
@@ -63,6 +68,7 @@ elif _BACKEND == "torch":
     from wgan_keras.backend.torch import (  # noqa: F401
         WGANTrainer,
         apply_gradients,
+        batch_normalization,
         cond_update,
         conv2d,
         conv2d_transpose,

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import keras
 
 from wgan_keras.convolution import transposed_convolution, transposed_size
+from wgan_keras.normalization import batch_normalization  # noqa: F401
 
 
 def value_and_grad(fn, values):

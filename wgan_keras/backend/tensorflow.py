@@ -3,6 +3,8 @@
 import tensorflow as tf
 from keras import ops
 
+from wgan_keras.normalization import batch_normalization  # noqa: F401
+
 
 def value_and_grad(fn, values):
     values = [tf.convert_to_tensor(v) for v in values]

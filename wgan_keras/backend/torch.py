@@ -44,31 +44,42 @@ def cond_update(pred, fn, variables):
 # and back to channels-last memory, copy the kernel, and run a transposed
 # convolution at its full size before cropping it (11x11 for an 8x8 output).
 # A channels-last tensor viewed as channels-first is already in torch's
-# channels-last memory format, which oneDNN convolves directly.
+# channels-last memory format, which oneDNN convolves directly. Its kernel
+# must be channels-last too, or torch copies it element by element on every
+# call and again in the backward pass; one contiguous 2-D transpose of Keras'
+# (h, w, in, out) kernel gives that layout in half the time.
+
+
+def _channels_last_kernel(kernel):
+    """Keras' (h, w, a, b) kernel as torch's (b, a, h, w), channels-last."""
+    kernel = convert_to_tensor(kernel)
+    return kernel.permute(3, 0, 1, 2).contiguous().permute(0, 3, 1, 2)
 
 
 def conv2d(x, kernel, strides, padding):
     x = convert_to_tensor(x).permute(0, 3, 1, 2)
-    kernel = convert_to_tensor(kernel).permute(3, 2, 0, 1)  # (out, in, h, w)
+    kernel = _channels_last_kernel(kernel)  # (out, in, h, w)
     pads = [(0, 0), (0, 0)]
     if padding == "same":
         pads = [
             same_padding(n, k, s)
             for n, k, s in zip(x.shape[2:], kernel.shape[2:], strides)
         ]
-    if all(before == after for before, after in pads):
-        symmetric = tuple(before for before, _ in pads)
-    else:  # torch pads symmetrically; "same" puts an odd zero after
-        (top, bottom), (left, right) = pads
+    # torch pads symmetrically; "same" puts an odd zero after. Only that zero
+    # is padded here: oneDNN's backward pass runs 25% slower on a fully
+    # pre-padded input (27 against 22 ms for the critic's 14->7 layer).
+    symmetric = tuple(min(before, after) for before, after in pads)
+    extra = [(b - s, a - s) for (b, a), s in zip(pads, symmetric)]
+    if any(any(e) for e in extra):
+        (top, bottom), (left, right) = extra
         x = F.pad(x, (left, right, top, bottom))
-        symmetric = (0, 0)
     y = F.conv2d(x, kernel, stride=tuple(strides), padding=symmetric)
     return y.permute(0, 2, 3, 1)
 
 
 def conv2d_transpose(x, kernel, strides, padding):
     x = convert_to_tensor(x).permute(0, 3, 1, 2)
-    kernel = convert_to_tensor(kernel).permute(3, 2, 0, 1)  # (in, out, h, w)
+    kernel = _channels_last_kernel(kernel)  # (in, out, h, w)
     sizes = [
         transposed_size(n, k, s, padding)
         for n, k, s in zip(x.shape[2:], kernel.shape[2:], strides)
@@ -84,6 +95,19 @@ def conv2d_transpose(x, kernel, strides, padding):
         x, kernel, stride=tuple(strides), padding=tuple(b for b, _ in crops)
     )
     return y[:, :, : sizes[0], : sizes[1]].permute(0, 2, 3, 1)
+
+
+def batch_normalization(x, scale, offset, epsilon):
+    # One fused kernel forward and one backward, where Keras' ops make a pass
+    # over the activations each. Channels last viewed as channels first is
+    # torch's channels-last memory format, which the kernel reads directly.
+    x = convert_to_tensor(x)
+    outputs, mean, inverse_std = torch.native_batch_norm(
+        x.movedim(-1, 1), scale, offset, None, None, True, 0.0, epsilon
+    )
+    # The moving averages take the biased variance, as Keras' `ops.moments`.
+    variance = inverse_std.detach().square().reciprocal() - epsilon
+    return outputs.movedim(1, -1), mean.detach(), variance
 
 
 def shard_batch(x):

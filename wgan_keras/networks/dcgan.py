@@ -2,7 +2,7 @@
 
 import keras
 
-from wgan_keras.layers import Conv2D, Conv2DTranspose
+from wgan_keras.layers import BatchNormalization, Conv2D, Conv2DTranspose
 from wgan_keras.networks.common import check_model_kwargs, spectral_norm_wrapper
 from wgan_keras.validation import validate_int
 
@@ -93,7 +93,7 @@ class DCGANGenerator(keras.Model):
             sizes[0] * sizes[0] * channels, use_bias=not batch_norm, name="project"
         )(z)
         if batch_norm:
-            x = keras.layers.BatchNormalization(name="project_bn")(x)
+            x = BatchNormalization(name="project_bn")(x)
         x = keras.layers.ReLU()(x)
         x = keras.layers.Reshape((sizes[0], sizes[0], channels))(x)  # (B, 4, 4, C)
         for i, size in enumerate(sizes[1:]):
@@ -114,7 +114,7 @@ class DCGANGenerator(keras.Model):
                 x = keras.layers.Activation("tanh", name="images")(x)
             else:
                 if batch_norm:
-                    x = keras.layers.BatchNormalization(name=f"upsample_{i}_bn")(x)
+                    x = BatchNormalization(name=f"upsample_{i}_bn")(x)
                 x = keras.layers.ReLU()(x)
         super().__init__(inputs=z, outputs=x, **kwargs)
 
@@ -198,7 +198,7 @@ class DCGANCritic(keras.Model):
             )
             x = maybe_sn(conv)(x)
             if batch_norm and i > 0:
-                x = keras.layers.BatchNormalization(name=f"conv_{i}_bn")(x)
+                x = BatchNormalization(name=f"conv_{i}_bn")(x)
             x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
         x = keras.layers.Flatten()(x)
         scores = maybe_sn(keras.layers.Dense(1, name="score"))(x)  # (B, 1)
