@@ -92,31 +92,47 @@ def run_worker(network, method, steps, repeats, memory_steps=0):
     """Times `gan.fit` on this process's backend; prints one JSON line."""
     import keras
     import numpy as np
+    from keras import ops
 
     keras.utils.set_random_seed(0)
     gan = build(network, method)
     gan.compile()
     batch = DEFAULTS[network][0]
     shape = (28, 28, 1) if network == "dcgan28" else (2,)
+    # One pass over an array is one epoch: it must hold every step of the
+    # longest epoch, or Keras ends the epoch early ("ran out of data").
+    epoch_steps = max(steps, 100 if memory_steps else 0)
     data = (
         np.random.default_rng(0)
-        .uniform(-1, 1, (batch * CRITIC_STEPS * 20, *shape))
+        .uniform(-1, 1, (batch * CRITIC_STEPS * epoch_steps, *shape))
         .astype("float32")
     )
 
     class Timer(keras.callbacks.Callback):
-        def __init__(self):
+        """Epoch times and memory; checks that each epoch ran `steps` steps."""
+
+        def __init__(self, steps):
             super().__init__()
+            self.steps = steps
             self.seconds, self.rss = [], []
 
+        def generator_steps(self):
+            return int(ops.convert_to_numpy(gan.generator_optimizer.iterations))
+
         def on_epoch_begin(self, epoch, logs=None):
+            self._first_step = self.generator_steps()
             self._start = time.perf_counter()
 
         def on_epoch_end(self, epoch, logs=None):
             self.seconds.append(time.perf_counter() - self._start)
             self.rss.append(current_rss_mb())
+            ran = self.generator_steps() - self._first_step
+            if ran != self.steps:
+                raise RuntimeError(
+                    f"An epoch ran {ran} generator steps, not {self.steps}."
+                )
 
-    timer = Timer()
+    timer = Timer(steps)
     gan.fit(
         data,
         batch_size=batch,
@@ -128,7 +144,7 @@ def run_worker(network, method, steps, repeats, memory_steps=0):
     timed = timer.seconds[1:]
     memory_growth = None
     if memory_steps:
-        memory = Timer()  # resident memory after every 100 steps
+        memory = Timer(100)  # resident memory after every 100 steps
         gan.fit(
             data,
             batch_size=batch,
