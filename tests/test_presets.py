@@ -72,21 +72,7 @@ def test_mnist_preset_class_shares_are_its_samples(name):
     assert metrics["min_class_share"] == pytest.approx(min(metrics["class_shares"]))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "mnist_dcgan_gp",
-        "mnist_dcgan_sn",
-        pytest.param(
-            "mnist_dcgan_clip",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="after 20,000 steps its 4s are 4.68% of the samples; "
-                "it trains on from runs/ (issue 6)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("name", MNIST_PRESETS)
 def test_mnist_preset_draws_every_digit(name):
     # Issue 6's bar: each of the ten digits at least 5% of the 10,000 samples.
     shares = wk.list_generators()[name]["metrics"]["class_shares"]

@@ -23,33 +23,33 @@ PRESETS = {
             "metadata.json": "3d037c737e9afb8a23eaa8cbb2f6dd308c227a9f350f882a24d39c68ec367dd5",
         },
     },
-    # WGAN-GP, DCGAN at dim 32, MNIST, 7,750 generator steps with a generator
+    # WGAN-GP, DCGAN at dim 32, MNIST, 15,500 generator steps with a generator
     # EMA (train_mnist.py); a run still in progress (runs/mnist_dcgan_gp).
     "mnist_dcgan_gp": {
         "sha256": {
-            "generator.keras": "156f5bd84c80faf0c620e113448ad7ec2e85b936a668e53cc624bae68dfbbfc8",
-            "grid.png": "7391f266ef73d9d323099303d0a3af15982ba82f366a34b0b7ab661facd7ea31",
-            "metadata.json": "46c057e998770a1e6904a37e72b68e97a89abca60c73ee6d5aea5cf8430acbfa",
+            "generator.keras": "b62e9318cd0165bb710f90d3ddb481f0813b967a2108ee791a60d07a4451c673",
+            "grid.png": "4718e81c31639f57cca5804aea0db94093ba9c70276ec80990708ab6fa2aa70f",
+            "metadata.json": "e41b8843a65e7a0ff3a6913a9e6b57b4e9fc62d486fb898b785bac8714577e49",
         },
     },
-    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 20,000 generator
+    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 26,250 generator
     # steps with a generator EMA (train_mnist.py); a run still in progress
     # (runs/mnist_dcgan_clip).
     "mnist_dcgan_clip": {
         "sha256": {
-            "generator.keras": "1871a131fa81f6fbe90f355f429ea2bbd5a6bfada29b328817564b3257826902",
-            "grid.png": "c25a0cb5a6693572996c7da8bd6c646abeea98cf4157c397c10c5fd604f3fef3",
-            "metadata.json": "6a1ee1e59d3a85a4e005e95f990868ad4c9e264e29a8f2781ae770ffef9f12e0",
+            "generator.keras": "2dbaece7f1d2668cf9c2460a91ad9f32863966d3e9dd31008e77b9efed228301",
+            "grid.png": "1124f49d4e7cf1cb105151624a75c89f7b0c4a6f73ca610c48b1d0a3158e09aa",
+            "metadata.json": "aaca23fd87a28081f5b34e0c92aa8988e0d6fcc380448eed83e6eb9bcacd2809",
         },
     },
-    # Spectral normalization, DCGAN at dim 32, MNIST, 11,250 generator steps
+    # Spectral normalization, DCGAN at dim 32, MNIST, 17,750 generator steps
     # with a generator EMA (train_mnist.py); a run still in progress
     # (runs/mnist_dcgan_sn).
     "mnist_dcgan_sn": {
         "sha256": {
-            "generator.keras": "0b0d20c9ec57e9ecb51250d20aaefb40e7ff663d35ed772f4ed5e21f14285bb0",
-            "grid.png": "60feb27cdd1cb5d3a1f50619a2c70cfa8209d907df498041cd56e3be58ec0de5",
-            "metadata.json": "25db0019b86a37b6a0ff49175d47495e531c20bbec31159b5aecde50cf993580",
+            "generator.keras": "c7bd7ec1a3d7cf1bc9555f937e5fa74b9f9848cfc44a4af3c2c2048685d355b8",
+            "grid.png": "c4acb9a15d002673a7507274a2b738a1b842876d4f828ee518e84d92e6634500",
+            "metadata.json": "dd1c59964cc7898f79b6923b94c72062f7fcd68668ddf01e974e838f4d971551",
         },
     },
 }
