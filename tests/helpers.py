@@ -1,6 +1,7 @@
 """Small networks and data shared by the model tests."""
 
 import keras
+import numpy as np
 from keras import ops
 
 import wgan_keras as wk
@@ -22,6 +23,11 @@ class ListBatches(keras.utils.PyDataset):
 
 def to_numpy(x):
     return ops.convert_to_numpy(ops.stop_gradient(x))
+
+
+def scale(reference):
+    """The largest magnitude in `reference`: what tolerances are relative to."""
+    return np.abs(reference).max()
 
 
 def linear(inputs, units, kernel=None, bias=None, name=None):

@@ -11,6 +11,7 @@ import pytest
 from keras import ops
 
 import wgan_keras as wk
+from tests.helpers import scale, to_numpy
 from wgan_keras import backend as wgan_backend
 from wgan_keras.convolution import (
     same_padding,
@@ -35,10 +36,6 @@ LAYERS = [
     (wk.layers.Conv2D, keras.layers.Conv2D),
     (wk.layers.Conv2DTranspose, keras.layers.Conv2DTranspose),
 ]
-
-
-def to_numpy(x):
-    return ops.convert_to_numpy(ops.stop_gradient(x))
 
 
 def twin_layers(ours, theirs, size, kernel, strides, padding, channels=(3, 4)):
@@ -86,10 +83,6 @@ def penalty_weight_gradients(layer, x):
         loss_fn, [w.value for w in layer.trainable_weights]
     )
     return [to_numpy(g) for g in grads]
-
-
-def scale(reference):
-    return np.abs(reference).max()
 
 
 @pytest.mark.parametrize("size,kernel,strides,padding", CONFIGS)
