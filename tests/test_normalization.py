@@ -119,7 +119,8 @@ def test_normalized_input_gradient_is_orthogonal_to_the_batch_moments():
     ],
     ids=["inference", "axis_1", "renorm", "mask"],
 )
-def test_other_calls_run_keras_own_layer(call_kwargs, layer_kwargs):
+def test_other_calls_run_keras_own_layer(call_kwargs, layer_kwargs, monkeypatch):
+    calls = count_primitive_calls(monkeypatch)
     (fast, reference), x = twin_layers((4, 5, 3), **layer_kwargs)
     np.testing.assert_array_equal(
         to_numpy(fast(x, **call_kwargs)), to_numpy(reference(x, **call_kwargs))
@@ -128,6 +129,34 @@ def test_other_calls_run_keras_own_layer(call_kwargs, layer_kwargs):
         fast.non_trainable_weights, reference.non_trainable_weights
     ):
         np.testing.assert_array_equal(to_numpy(ours), to_numpy(theirs))
+    assert calls == []
+
+
+def count_primitive_calls(monkeypatch):
+    """Records each call of the backend's batch-norm primitive by the layer."""
+    calls = []
+    primitive = wgan_backend.batch_normalization
+
+    def counted(*args):
+        calls.append(args)
+        return primitive(*args)
+
+    monkeypatch.setattr(wgan_backend, "batch_normalization", counted)
+    return calls
+
+
+def test_training_call_runs_the_backend_primitive(monkeypatch):
+    # The layer's point: training goes through the (on PyTorch fused)
+    # primitive once per call, with the layer's own gamma, beta and epsilon.
+    calls = count_primitive_calls(monkeypatch)
+    (fast, _), x = twin_layers((8, 3, 3, 4), epsilon=0.01)
+    fast(x, training=True)
+    assert len(calls) == 1
+    inputs, scale_, offset, epsilon = calls[0]
+    assert tuple(inputs.shape) == x.shape
+    np.testing.assert_array_equal(to_numpy(scale_), to_numpy(fast.gamma))
+    np.testing.assert_array_equal(to_numpy(offset), to_numpy(fast.beta))
+    assert epsilon == 0.01
 
 
 def test_weights_and_saved_models_load_both_ways(tmp_path):
