@@ -1,6 +1,7 @@
 """wgan-keras: Wasserstein GANs for Keras 3 on TensorFlow, JAX and PyTorch."""
 
 from wgan_keras import (  # noqa: F401
+    allocator,
     callbacks,
     constraints,
     datasets,

@@ -4,8 +4,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from wgan_keras import allocator, losses
 from wgan_keras import backend as wgan_backend
-from wgan_keras import losses
 from wgan_keras.layers import SpectralNormalization
 from wgan_keras.models.critic_batches import group_critic_batches, output_range
 from wgan_keras.validation import validate_int
@@ -416,6 +416,11 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
         `wk.callbacks.DivergenceError` at that step, before any checkpoint is
         written.
 
+        While it trains, memory freed by one step stays in the process for the
+        next (`wgan_keras.allocator.retain_freed_memory`, glibc only) and goes
+        back to the system when `fit` returns; set the environment variable
+        `WGAN_KERAS_RETAIN_FREED_MEMORY=0` to leave glibc's defaults alone.
+
         Args:
             x: real samples: a numpy array (batched here, `batch_size` defaults
                 to 64), a `tf.data.Dataset` of batches, a `keras.utils.PyDataset`
@@ -452,20 +457,22 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             replicas=wgan_backend.data_replicas(self),
         )
         self._critic_batches = data  # `resume_at` moves its epoch order on
-        history = super().fit(
-            data,
-            epochs=epochs,
-            verbose=verbose,
-            callbacks=_with_divergence_check(callbacks),
-            initial_epoch=initial_epoch,
-            # Arrays are shuffled above (seeded); Keras must not reorder groups.
-            shuffle=False,
-            steps_per_epoch=steps_per_epoch or steps,
-            validation_data=validation_data,
-            validation_steps=validation_steps,
-            validation_batch_size=validation_batch_size or batch_size,
-            validation_freq=validation_freq,
-        )
+        # Every step allocates what the last one freed: keep it mapped.
+        with allocator.retain_freed_memory():
+            history = super().fit(
+                data,
+                epochs=epochs,
+                verbose=verbose,
+                callbacks=_with_divergence_check(callbacks),
+                initial_epoch=initial_epoch,
+                # Arrays are shuffled above (seeded); Keras must not reorder groups.
+                shuffle=False,
+                steps_per_epoch=steps_per_epoch or steps,
+                validation_data=validation_data,
+                validation_steps=validation_steps,
+                validation_batch_size=validation_batch_size or batch_size,
+                validation_freq=validation_freq,
+            )
         # Spectral normalization tracks sigma with one power iteration per step;
         # converge it on the final weights so inference normalizes exactly.
         for network in (self.critic, self.generator, self.ema_generator):
