@@ -14,6 +14,7 @@ import statistics
 import time
 
 import torch
+import turns
 from absl import app, flags
 from memory import peak_rss_mb
 from torch import nn
@@ -24,6 +25,9 @@ flags.DEFINE_enum("network", "dcgan28", ["dcgan28", "mlp2d"], "Networks.")
 flags.DEFINE_integer("steps", 10, "Generator steps per timed repeat.")
 flags.DEFINE_integer("repeats", 3, "Timed repeats (median); one more warms up.")
 flags.DEFINE_integer("batch_size", None, "Critic batch (64 DCGAN, 256 MLP).")
+flags.DEFINE_bool(
+    "take_turns", False, "Time each repeat when told to (`turns.py`, train_step.py)."
+)
 
 CRITIC_STEPS = 5
 
@@ -138,12 +142,18 @@ def main(argv):
     data = torch.rand(batch_size * CRITIC_STEPS * 20, *sample_shape) * 2 - 1
     timings = []
     for repeat in range(FLAGS.repeats + 1):
+        if FLAGS.take_turns and repeat:  # the first run warms up, untimed
+            turns.wait_for_turn()
         start = time.perf_counter()
         train(
             FLAGS.method, generator, critic, latent_dim, data, batch_size, FLAGS.steps
         )
-        if repeat:  # the first run warms up
+        if repeat:
             timings.append(time.perf_counter() - start)
+            if FLAGS.take_turns:
+                turns.report_time(timings[-1])
+    if FLAGS.take_turns:
+        turns.wait_for_turn()
     seconds = statistics.median(timings)
     print(
         json.dumps(

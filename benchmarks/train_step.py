@@ -1,11 +1,13 @@
 """WGAN training speed on every backend, against a plain-PyTorch loop.
 
 For each network (DCGAN 28x28 at batch 64, the MLP on 2-D data at batch 256)
-and method (clip, gp, sn), runs in fresh processes, one after the other: the
-plain-PyTorch loop of `torch_reference.py`, then `gan.fit` on each Keras backend
-with the same networks, optimizers and `critic_steps=5`. Each times `--repeats`
-runs of `--steps` generator steps after one warm-up run (compilation) and
-reports the median. Prints generator steps/s, images/s (generated samples the
+and method (clip, gp, sn), starts fresh processes side by side: the
+plain-PyTorch loop of `torch_reference.py` and `gan.fit` on each Keras backend
+with the same networks, optimizers and `critic_steps=5`. Each warms up
+(compilation), then they take turns (`turns.py`): one timed run of `--steps`
+generator steps per process per round, `--repeats` rounds, so that every
+process is timed over the same minutes of a machine whose speed drifts. Each
+reports its median. Prints generator steps/s, images/s (generated samples the
 critic scored per second), the ratio to plain PyTorch, GFLOP/s from counted
 multiply-adds, their share of a float32 matmul roofline measured in the same
 invocation, peak memory and the memory growth over the timed steps (and,
@@ -28,7 +30,6 @@ multiply-adds.
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
@@ -36,6 +37,7 @@ from absl import app, flags
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import turns  # noqa: E402
 from memory import current_rss_mb, peak_rss_mb  # noqa: E402
 
 FLAGS = flags.FLAGS
@@ -111,9 +113,10 @@ def run_worker(network, method, steps, repeats, memory_steps=0):
     class Timer(keras.callbacks.Callback):
         """Epoch times and memory; checks that each epoch ran `steps` steps."""
 
-        def __init__(self, steps):
+        def __init__(self, steps, take_turns=False):
             super().__init__()
             self.steps = steps
+            self.take_turns = take_turns
             self.seconds, self.rss = [], []
 
         def generator_steps(self):
@@ -121,10 +124,14 @@ def run_worker(network, method, steps, repeats, memory_steps=0):
 
         def on_epoch_begin(self, epoch, logs=None):
             self._first_step = self.generator_steps()
+            if self.take_turns and epoch:  # epoch 0 warms up, all at once
+                turns.wait_for_turn()
             self._start = time.perf_counter()
 
         def on_epoch_end(self, epoch, logs=None):
             self.seconds.append(time.perf_counter() - self._start)
+            if self.take_turns and epoch:
+                turns.report_time(self.seconds[-1])
             self.rss.append(current_rss_mb())
             ran = self.generator_steps() - self._first_step
             if ran != self.steps:
@@ -132,7 +139,7 @@ def run_worker(network, method, steps, repeats, memory_steps=0):
                     f"An epoch ran {ran} generator steps, not {self.steps}."
                 )
 
-    timer = Timer(steps)
+    timer = Timer(steps, take_turns=True)
     gan.fit(
         data,
         batch_size=batch,
@@ -142,6 +149,7 @@ def run_worker(network, method, steps, repeats, memory_steps=0):
         verbose=0,
     )
     timed = timer.seconds[1:]
+    turns.wait_for_turn()  # the others' repeats are over: run untimed work
     memory_growth = None
     if memory_steps:
         memory = Timer(100)  # resident memory after every 100 steps
@@ -170,18 +178,6 @@ def run_worker(network, method, steps, repeats, memory_steps=0):
     )
 
 
-def run(command, env=None):
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {})),
-    )
-    if done.returncode:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main(argv):
     del argv
     if FLAGS.worker:
@@ -206,20 +202,27 @@ def main(argv):
         batch, steps, repeats = DEFAULTS[network]
         steps, repeats = FLAGS.steps or steps, FLAGS.repeats or repeats
         for method in FLAGS.methods:
-            reference = run(
-                [sys.executable, os.path.join(HERE, "torch_reference.py")]
-                + [f"--method={method}", f"--network={network}"]
-                + [f"--steps={steps}", f"--repeats={repeats}"]
-            )
-            results = {"plain torch": reference}
-            for backend in FLAGS.backends:
-                results[backend] = run(
+            workers = [
+                (
+                    "plain torch",
+                    [sys.executable, os.path.join(HERE, "torch_reference.py")]
+                    + [f"--method={method}", f"--network={network}"]
+                    + [f"--steps={steps}", f"--repeats={repeats}", "--take_turns"],
+                    {},
+                )
+            ] + [
+                (
+                    backend,
                     [sys.executable, os.path.abspath(__file__)]
                     + [f"--worker={network},{method}"]
                     + [f"--steps={steps}", f"--repeats={repeats}"]
                     + [f"--memory_steps={FLAGS.memory_steps}"],
-                    env={"KERAS_BACKEND": backend},
+                    {"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"},
                 )
+                for backend in FLAGS.backends
+            ]
+            results = turns.take_turns(workers, repeats)
+            reference = results["plain torch"]
             flop = 2 * next(
                 r["multiply_adds"] for r in results.values() if "multiply_adds" in r
             )
