@@ -107,6 +107,65 @@ def test_each_critic_update_gets_its_own_batch_in_order(kind):
         np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_array_epochs_longer_than_a_pass_run_on_into_the_next_pass(shuffle):
+    # Row i is all i. Three train steps per pass; epochs of five steps: no
+    # epoch may end early, and each pass of three steps shows every row once.
+    m, critic_steps, per_pass = 2, 3, 3
+    rows = m * critic_steps * per_pass
+    x = np.repeat(np.arange(rows, dtype="float32")[:, None], D, axis=1)
+    gan = linear_gan(BatchRecordingGAN, critic_steps=critic_steps)
+    gan.compile(run_eagerly=True)
+    history = gan.fit(
+        x, batch_size=m, steps_per_epoch=5, epochs=2, shuffle=shuffle, verbose=0
+    )
+    assert len(history.history["critic_loss"]) == 2
+    assert int(to_numpy(gan.generator_optimizer.iterations)) == 10
+    seen = np.concatenate([batch[:, 0] for batch in gan.real_batches])
+    assert seen.shape == (10 * critic_steps * m,)
+    per_pass_rows = per_pass * critic_steps * m
+    for start in range(0, 9 * critic_steps * m, per_pass_rows):
+        np.testing.assert_array_equal(
+            np.sort(seen[start : start + per_pass_rows]), np.arange(rows)
+        )
+
+
+@pytest.mark.parametrize("steps_per_epoch", [2, 3, 5])
+def test_array_batches_resume_at_any_epoch_as_if_never_stopped(steps_per_epoch):
+    from wgan_keras.models.critic_batches import ArrayCriticBatches
+
+    x = np.arange(60, dtype="float32")[:, None]  # 3 groups of 2 x 10 per pass
+
+    def epoch_rows(batches):
+        return np.concatenate([batches[i].ravel() for i in range(len(batches))])
+
+    def make():
+        return ArrayCriticBatches(x, 10, 2, seed=7, steps_per_epoch=steps_per_epoch)
+
+    uninterrupted, epochs = make(), []
+    for _ in range(4):
+        uninterrupted.on_epoch_begin()
+        epochs.append(epoch_rows(uninterrupted))
+        uninterrupted.on_epoch_end()
+    stream = np.concatenate(epochs)
+    for start in range(0, len(stream) - 59, 60):  # every full pass: each row once
+        np.testing.assert_array_equal(np.sort(stream[start : start + 60]), x[:, 0])
+    for k in range(4):
+        resumed = make()
+        resumed.skip_epochs(k)
+        resumed.on_epoch_end()  # as Keras does before a fit's first epoch
+        resumed.on_epoch_begin()
+        assert len(resumed) == steps_per_epoch
+        np.testing.assert_array_equal(epoch_rows(resumed), epochs[k])
+
+
+def test_fit_rejects_a_bad_steps_per_epoch():
+    gan = tiny_toy_gan()
+    gan.compile()
+    with pytest.raises(ValueError, match="Received: steps_per_epoch=0"):
+        gan.fit(toy_data(160), batch_size=8, steps_per_epoch=0, verbose=0)
+
+
 def test_compiled_step_equals_eager_step():
     results = []
     for run_eagerly in (True, False):

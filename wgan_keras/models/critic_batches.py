@@ -77,19 +77,26 @@ def _check_floating(dtype, name="x"):
 class ArrayCriticBatches(keras.utils.PyDataset):
     """Shuffled groups of `critic_steps` batches from in-memory arrays.
 
-    Epoch `k`'s order is a function of `(seed, k)` alone, so a run resumed at
-    epoch `k` (`skip_epochs(k)`) sees the same samples in the same order as one
-    that never stopped.
+    The groups form one endless stream of passes over `x`, pass `p` in an
+    order that is a function of `(seed, p)` alone; epoch `k` is the
+    `steps_per_epoch` groups after the first `k * steps_per_epoch`. An epoch
+    longer than a pass runs on into the next pass, and a shorter one leaves
+    the rest of the pass to the next epoch. So a run resumed at epoch `k`
+    (`skip_epochs(k)`) sees the same samples in the same order as one that
+    never stopped.
     """
 
-    def __init__(self, x, batch_size, critic_steps, shuffle=True, seed=None):
+    def __init__(
+        self, x, batch_size, critic_steps, shuffle=True, seed=None, steps_per_epoch=None
+    ):
         super().__init__()
         self.x = x
         self.critic_steps = critic_steps
         self.group_size = batch_size * critic_steps
         self.shuffle = shuffle
         self._seed = np.random.SeedSequence(seed).entropy
-        self._epoch = 0
+        self._epoch = 0  # the epoch being read
+        self._next_epoch = 0  # the epoch `on_epoch_begin` starts
         self._num_groups = len(x) // self.group_size
         if self._num_groups == 0:
             raise ValueError(
@@ -97,29 +104,45 @@ class ArrayCriticBatches(keras.utils.PyDataset):
                 f"{critic_steps} x {batch_size} = {self.group_size} samples. "
                 f"Received: x with {len(x)} samples"
             )
-        self._order = self._order_of(0)
+        self.steps_per_epoch = steps_per_epoch or self._num_groups
+        self._orders = {}  # pass -> order, for the pass or two an epoch spans
 
-    def __len__(self):
+    @property
+    def groups_per_pass(self):
+        """Train steps in one pass over `x`."""
         return self._num_groups
 
+    def __len__(self):
+        return self.steps_per_epoch
+
     def __getitem__(self, index):
-        start = index * self.group_size
-        rows = np.sort(self._order[start : start + self.group_size])  # h5py, memmaps
+        position = self._epoch * self.steps_per_epoch + index
+        pass_, group = divmod(position, self._num_groups)
+        start = group * self.group_size
+        order = self._order_of(pass_)
+        rows = np.sort(order[start : start + self.group_size])  # h5py, memmaps
         # Critic batch i is the i-th run of batch_size rows, as for datasets.
         return _interleave(np.split(self.x[rows], self.critic_steps))
 
-    def _order_of(self, epoch):
+    def _order_of(self, pass_):
         if not self.shuffle:
             return np.arange(len(self.x))
-        return np.random.default_rng([self._seed, epoch]).permutation(len(self.x))
+        if pass_ not in self._orders:
+            if len(self._orders) >= 2:
+                self._orders.pop(min(self._orders))
+            rng = np.random.default_rng([self._seed, pass_])
+            self._orders[pass_] = rng.permutation(len(self.x))
+        return self._orders[pass_]
 
     def skip_epochs(self, count):
-        """Moves to the order `count` epochs on, as if they had been run."""
-        self._epoch += count
-        self._order = self._order_of(self._epoch)
+        """Makes the next epoch start `count` epochs on, as if they had run."""
+        self._next_epoch += count
 
-    def on_epoch_end(self):
-        self.skip_epochs(1)
+    def on_epoch_begin(self):
+        # Epochs are counted as they begin: Keras also calls `on_epoch_end`
+        # once before the first epoch of every `fit`.
+        self._epoch = self._next_epoch
+        self._next_epoch += 1
 
 
 class GroupedPyDataset(keras.utils.PyDataset):
@@ -281,6 +304,7 @@ def group_critic_batches(
     sample_shape=None,
     value_range=None,
     replicas=1,
+    steps_per_epoch=None,
 ):
     """Returns `(data, steps_per_epoch)` for `keras.Model.fit`.
 
@@ -301,6 +325,9 @@ def group_critic_batches(
             as it is read (before the step that would use it).
         replicas: int, the shares each batch is split into for data-parallel
             training; the batch size must be a multiple of it.
+        steps_per_epoch: int or None, train steps per epoch where `fit` was
+            given them; arrays then run on across passes instead of ending
+            the epoch where a pass ends.
 
     Returns:
         The grouped data and the number of train steps in one pass over `x`
@@ -337,8 +364,10 @@ def group_critic_batches(
         check_values(x, value_range)
         batch_size = batch_size or 64
         _check_replica_share(batch_size, replicas)
-        data = ArrayCriticBatches(x, batch_size, critic_steps, shuffle, seed)
-        return data, len(data)
+        data = ArrayCriticBatches(
+            x, batch_size, critic_steps, shuffle, seed, steps_per_epoch
+        )
+        return data, data.groups_per_pass
     if hasattr(x, "__iter__") and not hasattr(x, "__next__") and hasattr(x, "__len__"):
         # Re-iterable with a length (a torch DataLoader): one pass per epoch.
         steps = len(x) // critic_steps

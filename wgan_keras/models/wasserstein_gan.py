@@ -431,7 +431,9 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             validation_freq: as in `keras.Model.fit`.
             shuffle: reshuffle array inputs every epoch.
             steps_per_epoch: generator updates per epoch; by default one pass
-                over `x`.
+                over `x`. Arrays run on into their next pass (a fresh shuffle)
+                when an epoch is longer than a pass, and an epoch shorter than
+                a pass leaves the rest of it to the next.
             validation_data: held-out real samples; each validation batch gives
                 the critic's Wasserstein estimate on it (no update).
             validation_batch_size: batch size for array `validation_data`.
@@ -446,6 +448,8 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             )
         if batch_size is not None:
             validate_int("batch_size", batch_size)
+        if steps_per_epoch is not None:
+            validate_int("steps_per_epoch", steps_per_epoch)
         data, steps = group_critic_batches(
             x,
             batch_size,
@@ -455,6 +459,7 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             sample_shape=self.sample_shape,
             value_range=output_range(self.generator),
             replicas=wgan_backend.data_replicas(self),
+            steps_per_epoch=steps_per_epoch,
         )
         self._critic_batches = data  # `resume_at` moves its epoch order on
         # Every step allocates what the last one freed: keep it mapped.
