@@ -111,9 +111,11 @@ def main():
         result["one_device"] = fit(one, spec, x)
         two = distributed(spec)
         result["two_devices"] = fit(two, spec, x)
-        result["max_weight_difference"] = max(
-            float(np.max(np.abs(a - b))) for a, b in zip(weights(one), weights(two))
-        )
+        result["weight_differences"] = {
+            variable.path: float(np.max(np.abs(a - b)))
+            for variable, a, b in zip(one.weights, weights(one), weights(two))
+        }
+        result["max_weight_difference"] = max(result["weight_differences"].values())
         result["weights_moved"] = max(
             float(np.max(np.abs(a - b)))
             for a, b in zip(weights(one), weights(build(spec)))

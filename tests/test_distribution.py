@@ -52,8 +52,17 @@ def run_child(**spec):
 
 # Clipped critics are the exception: their pre-activations are ~1e-4, where a
 # reordered float32 sum flips some ReLUs; their biases (~6e-4) then differ by
-# up to ~1e-5 on JAX, while every other weight matches to 1e-7.
-TOLERANCE = {"gp": 1e-6, "sn": 1e-6, "clip": 2e-5}
+# 1e-5 to 3e-5 on JAX, depending on the data order, while every other weight
+# matches to 1e-6.
+TOLERANCE = {"gp": 1e-6, "sn": 1e-6, "clip": 1e-6}
+CLIPPED_BIAS_TOLERANCE = 5e-5
+
+
+def assert_weights_match(result, method):
+    for path, difference in result["weight_differences"].items():
+        clipped_bias = method == "clip" and path.endswith("bias")
+        limit = CLIPPED_BIAS_TOLERANCE if clipped_bias else TOLERANCE[method]
+        assert difference < limit, path
 
 
 @MULTI_DEVICE
@@ -61,11 +70,14 @@ TOLERANCE = {"gp": 1e-6, "sn": 1e-6, "clip": 2e-5}
 @pytest.mark.parametrize("method", ["gp", "clip", "sn"])
 def test_two_devices_match_one_device(method):
     result = run_child(case="match", method=method, ema_decay=0.9)
-    assert result["max_weight_difference"] < TOLERANCE[method]
-    assert result["weights_moved"] > 10 * TOLERANCE[method]
+    assert_weights_match(result, method)
+    # Training moved the weights far more than the tolerances allow.
+    assert result["weights_moved"] > {"gp": 1e-5, "sn": 1e-5, "clip": 2e-4}[method]
+    # The logs are critic scores: a clipped critic's move with its biases.
+    atol = CLIPPED_BIAS_TOLERANCE if method == "clip" else 1e-7
     for name, value in result["one_device"].items():
         np.testing.assert_allclose(
-            result["two_devices"][name], value, rtol=1e-5, atol=1e-7, err_msg=name
+            result["two_devices"][name], value, rtol=1e-5, atol=atol, err_msg=name
         )
 
 
@@ -78,7 +90,7 @@ def test_jax_model_parallel_layout_and_original_schedule_match_one_device():
     result = run_child(
         case="match", method="clip", schedule="original", samples=64 * 5 * 6
     )
-    assert result["max_weight_difference"] < TOLERANCE["clip"]
+    assert_weights_match(result, "clip")
 
 
 def free_port():
