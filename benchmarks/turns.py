@@ -79,13 +79,13 @@ class Worker:
         self.go()
         result = json.loads(self._line("{"))
         self.process.wait()
-        self._stderr.close()
         return result
 
     def kill(self):
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        self._stderr.close()
 
 
 def take_turns(workers, repeats):

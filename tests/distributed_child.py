@@ -111,8 +111,11 @@ def main():
         result["one_device"] = fit(one, spec, x)
         two = distributed(spec)
         result["two_devices"] = fit(two, spec, x)
+        critic = {id(v) for v in one.critic.weights}
         result["weight_differences"] = {
-            variable.path: float(np.max(np.abs(a - b)))
+            ("critic/" if id(variable) in critic else "") + variable.path: float(
+                np.max(np.abs(a - b))
+            )
             for variable, a, b in zip(one.weights, weights(one), weights(two))
         }
         result["max_weight_difference"] = max(result["weight_differences"].values())

@@ -26,6 +26,7 @@ environment sets `WGAN_KERAS_RETAIN_FREED_MEMORY=0`.
 
 import contextlib
 import ctypes
+import functools
 import os
 import platform
 import threading
@@ -46,6 +47,7 @@ _lock = threading.Lock()
 _depth = 0
 
 
+@functools.cache  # `platform.libc_ver` reads the Python executable
 def _glibc():
     """The C library when it is glibc with `mallopt`, else None."""
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
