@@ -107,6 +107,64 @@ def test_each_critic_update_gets_its_own_batch_in_order(kind):
         np.testing.assert_array_equal(got, want)
 
 
+def test_pydataset_epochs_shorter_than_a_pass_continue_it():
+    # Six batches, all k + 1 for batch k, make two train steps of three critic
+    # batches per pass; epochs of one step must walk on through the pass and
+    # wrap to its start, on every backend.
+    m, critic_steps = 4, 3
+    batches = [np.full((m, D), k + 1.0, "float32") for k in range(2 * critic_steps)]
+    gan = linear_gan(BatchRecordingGAN, critic_steps=critic_steps)
+    gan.compile(run_eagerly=True)
+    gan.fit(ListBatches(batches), steps_per_epoch=1, epochs=3, verbose=0)
+    seen = [float(batch[0, 0]) for batch in gan.real_batches]
+    assert seen == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 1.0, 2.0, 3.0]
+
+
+class HookedBatches(ListBatches):
+    """Records the epoch hooks among the batches it serves."""
+
+    def __init__(self, batches):
+        super().__init__(batches)
+        self.events = []
+
+    def __getitem__(self, index):
+        self.events.append(index)
+        return super().__getitem__(index)
+
+    def on_epoch_begin(self):
+        self.events.append("begin")
+
+    def on_epoch_end(self):
+        self.events.append("end")
+
+
+def test_fit_data_streams_python_data_without_tf_data_autotuning():
+    from wgan_keras import backend as wgan_backend
+
+    batches = [np.full((2, D), k, "float32") for k in range(3)]
+    if keras.config.backend() != "tensorflow":
+        data = ListBatches(batches)
+        assert wgan_backend.fit_data(data) is data
+        return
+    import tensorflow as tf
+
+    dataset = tf.data.Dataset.from_tensor_slices(np.zeros((4, D), "float32"))
+    assert wgan_backend.fit_data(dataset) is dataset
+    data = HookedBatches(batches)
+    streamed = wgan_backend.fit_data(data)
+    assert streamed.options().autotune.enabled is False
+    assert data.events == [0]  # the signature's read opens no epoch
+    del data.events[:]
+    got = [x.numpy()[0, 0] for (x,) in streamed.take(7)]
+    assert got == [0, 1, 2, 0, 1, 2, 0]  # endless passes, in order
+    # Each pass between its hooks (prefetch may have read one pass further).
+    assert data.events[:10] == ["begin", 0, 1, 2, "end", "begin", 0, 1, 2, "end"]
+    labelled = wgan_backend.fit_data(iter([(b, b[:, 0]) for b in batches]))
+    assert [float(y.numpy()[0]) for _, y in labelled] == [0.0, 1.0, 2.0]
+    arrays = wgan_backend.fit_data(iter(batches))
+    assert [x.numpy()[0, 0] for (x,) in arrays] == [0, 1, 2]
+
+
 @pytest.mark.parametrize("shuffle", [True, False])
 def test_array_epochs_longer_than_a_pass_run_on_into_the_next_pass(shuffle):
     # Row i is all i. Three train steps per pass; epochs of five steps: no

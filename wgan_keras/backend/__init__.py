@@ -26,6 +26,9 @@ Each backend module exports the same names:
 - `batch_normalization(x, scale, offset, epsilon)`: batch normalization's
   training pass over every axis but the last, `(outputs, mean, variance)`
   (`wgan_keras.layers.BatchNormalization`); fused on PyTorch.
+- `fit_data(data)`: the grouped real data (`critic_batches`) as `fit` hands
+  it to Keras; on TensorFlow, Python data as a `tf.data.Dataset` read without
+  autotuning (`wgan_keras.backend.tensorflow.fit_data`), elsewhere `data`.
 - `WGANTrainer`: the mix-in that connects the shared WGAN step
   (`WassersteinGAN._wgan_train_step`) to the backend's `fit()` loop.
 
@@ -45,6 +48,7 @@ if _BACKEND == "tensorflow":
         conv2d,
         conv2d_transpose,
         data_replicas,
+        fit_data,
         input_gradient,
         replica_position,
         shard_batch,
@@ -59,6 +63,7 @@ elif _BACKEND == "jax":
         conv2d,
         conv2d_transpose,
         data_replicas,
+        fit_data,
         input_gradient,
         replica_position,
         shard_batch,
@@ -73,6 +78,7 @@ elif _BACKEND == "torch":
         conv2d,
         conv2d_transpose,
         data_replicas,
+        fit_data,
         input_gradient,
         replica_position,
         shard_batch,
