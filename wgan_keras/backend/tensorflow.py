@@ -82,14 +82,14 @@ def fit_data(data):
     """`data` as `fit` hands it to Keras: Python data as a `tf.data.Dataset`.
 
     Keras reads a `keras.utils.PyDataset` or a Python iterator through
-    `tf.data.Dataset.from_generator(...).prefetch(tf.data.AUTOTUNE)`. With
-    tf.data's autotuning on, a pipeline that calls Python (which needs the
-    GIL) settles, epoch by epoch, in one of two states, and in one of them the
-    whole process sleeps about half the time: a DCGAN step took 1.28 s or
-    0.64 s by the epoch (`benchmarks/README.md`). The same generator read with
-    autotuning off and a fixed prefetch buffer keeps every epoch fast. Pure
-    tf.data pipelines (the user's `tf.data.Dataset`) are not affected and
-    pass through unchanged.
+    `tf.data.Dataset.from_generator(...).prefetch(tf.data.AUTOTUNE)`, a new
+    iterator every epoch. With tf.data's autotuning on, such a pipeline,
+    which calls Python, runs some epochs with the whole process asleep about
+    half the time: a DCGAN step took 1.28 s or 0.64 s, by the epoch
+    (`benchmarks/README.md`). The same generator read with autotuning off and
+    a fixed prefetch buffer keeps every epoch fast. Pure tf.data pipelines
+    (the user's `tf.data.Dataset`) were fast either way and pass through
+    unchanged.
 
     A `PyDataset` becomes one endless stream of passes, each pass opened and
     closed with its `on_epoch_begin` and `on_epoch_end` as Keras would, so
