@@ -23,33 +23,33 @@ PRESETS = {
             "metadata.json": "3d037c737e9afb8a23eaa8cbb2f6dd308c227a9f350f882a24d39c68ec367dd5",
         },
     },
-    # WGAN-GP, DCGAN at dim 32, MNIST, 15,500 generator steps with a generator
+    # WGAN-GP, DCGAN at dim 32, MNIST, 22,750 generator steps with a generator
     # EMA (train_mnist.py); a run still in progress (runs/mnist_dcgan_gp).
     "mnist_dcgan_gp": {
         "sha256": {
-            "generator.keras": "b62e9318cd0165bb710f90d3ddb481f0813b967a2108ee791a60d07a4451c673",
-            "grid.png": "4718e81c31639f57cca5804aea0db94093ba9c70276ec80990708ab6fa2aa70f",
-            "metadata.json": "e41b8843a65e7a0ff3a6913a9e6b57b4e9fc62d486fb898b785bac8714577e49",
+            "generator.keras": "f224977dc326a6bb48904359e197bc1c0ab9ee0b9afc830025a896b6a1cc50cc",
+            "grid.png": "e96f5cdf9e5518b70800956c39af6d9b9badf2b89e59d0f54e226e37e7f2c588",
+            "metadata.json": "a4e5d47b21f28a81a4f95d032bcc2f143f84e83cd650b44d8a35467e50cf25da",
         },
     },
-    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 26,250 generator
+    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 32,750 generator
     # steps with a generator EMA (train_mnist.py); a run still in progress
     # (runs/mnist_dcgan_clip).
     "mnist_dcgan_clip": {
         "sha256": {
-            "generator.keras": "2dbaece7f1d2668cf9c2460a91ad9f32863966d3e9dd31008e77b9efed228301",
-            "grid.png": "1124f49d4e7cf1cb105151624a75c89f7b0c4a6f73ca610c48b1d0a3158e09aa",
-            "metadata.json": "aaca23fd87a28081f5b34e0c92aa8988e0d6fcc380448eed83e6eb9bcacd2809",
+            "generator.keras": "7013fb9dbb8755cc3abcdcc31bab5ef9e623ba8d1e0e4c5ac08de07a4422981e",
+            "grid.png": "03e160ddd0ad74183bc039788c84c193f4f06c662ac29731a340eb4c9e50fb78",
+            "metadata.json": "526fc3ed91e4a426cad50f426ee4693ba718299677280112376df0b8036753bf",
         },
     },
-    # Spectral normalization, DCGAN at dim 32, MNIST, 17,750 generator steps
+    # Spectral normalization, DCGAN at dim 32, MNIST, 24,500 generator steps
     # with a generator EMA (train_mnist.py); a run still in progress
     # (runs/mnist_dcgan_sn).
     "mnist_dcgan_sn": {
         "sha256": {
-            "generator.keras": "c7bd7ec1a3d7cf1bc9555f937e5fa74b9f9848cfc44a4af3c2c2048685d355b8",
-            "grid.png": "c4acb9a15d002673a7507274a2b738a1b842876d4f828ee518e84d92e6634500",
-            "metadata.json": "dd1c59964cc7898f79b6923b94c72062f7fcd68668ddf01e974e838f4d971551",
+            "generator.keras": "e48dc5b6224e5bd19e7ee92292f3956cc27bbdbfd2f603d0e3be6bf185433c12",
+            "grid.png": "f3a2f8fb564d9332916bc298fd54ea7452f1df03a89238967ebb1fba18f79021",
+            "metadata.json": "cc89017c31ad87e227c9b1846857b63cfa14161df021299b353878d1b3ab367b",
         },
     },
 }
