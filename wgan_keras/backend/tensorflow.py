@@ -116,7 +116,13 @@ def fit_data(data):
 
     else:
         iterator = iter(data)
-        first = next(iterator)  # group_critic_batches refused empty iterators
+        first = next(iterator, None)
+        if first is None:
+            raise ValueError(
+                "`x` must hold at least one train step's batches (`critic_steps` "
+                "critic batches). Received: an iterator that ran out before the "
+                "first train step"
+            )
         stream = itertools.chain([first], iterator)
 
         def batches():
