@@ -163,14 +163,14 @@ def test_fit_data_streams_python_data_without_tf_data_autotuning():
     assert [float(y.numpy()[0]) for _, y in labelled] == [0.0, 1.0, 2.0]
     arrays = wgan_backend.fit_data(iter(batches))
     assert [x.numpy()[0, 0] for (x,) in arrays] == [0, 1, 2]
-    with pytest.raises(ValueError, match="ran out before the first train step"):
-        wgan_backend.fit_data(iter([]))
 
 
 def test_fit_refuses_an_iterator_shorter_than_one_step():
     gan = linear_gan(critic_steps=3)
     gan.compile()
-    with pytest.raises(ValueError, match="generator|train step"):
+    with pytest.raises(
+        ValueError, match=r"`critic_steps=3` batches\. Received: an iterator of fewer"
+    ):
         gan.fit(iter([np.zeros((4, D), "float32")] * 2), verbose=0)
 
 

@@ -116,13 +116,7 @@ def fit_data(data):
 
     else:
         iterator = iter(data)
-        first = next(iterator, None)
-        if first is None:
-            raise ValueError(
-                "`x` must hold at least one train step's batches (`critic_steps` "
-                "critic batches). Received: an iterator that ran out before the "
-                "first train step"
-            )
+        first = next(iterator)  # group_critic_batches refuses a stepless iterator
         stream = itertools.chain([first], iterator)
 
         def batches():

@@ -331,7 +331,8 @@ def group_critic_batches(
 
     Returns:
         The grouped data and the number of train steps in one pass over `x`
-        (None where Keras can tell it from the data itself).
+        (None for a `tf.data.Dataset`, which Keras measures itself, and for a
+        one-shot iterator, whose pass ends where it runs out).
     """
     if hasattr(x, "element_spec") and hasattr(x, "unbatch"):  # tf.data.Dataset
         spec = _first_leaf(x.element_spec)
@@ -351,7 +352,8 @@ def group_critic_batches(
         return _checked_tf_dataset(grouped, value_range, critic_steps), None
     check = _batch_checker(sample_shape, value_range, critic_steps, replicas)
     if isinstance(x, keras.utils.PyDataset):
-        return GroupedPyDataset(x, critic_steps, check), None
+        grouped = GroupedPyDataset(x, critic_steps, check)
+        return grouped, len(grouped)
     if hasattr(x, "shape") and hasattr(x, "dtype"):  # numpy array or tensor
         x = keras.ops.convert_to_numpy(x)
         _check_floating(x.dtype)
@@ -382,7 +384,15 @@ def group_critic_batches(
         first = next(iterator, None)
         if first is None:
             raise ValueError("`x` is empty. Received: an iterator with no batches")
-        return _grouped(itertools.chain([first], iterator), critic_steps, check), None
+        groups = _grouped(itertools.chain([first], iterator), critic_steps, check)
+        first_group = next(groups, None)
+        if first_group is None:
+            raise ValueError(
+                f"Each train step needs `critic_steps={critic_steps}` batches. "
+                "Received: an iterator of fewer batches"
+            )
+        # Keras reads a Python generator, not any iterator: chain in one.
+        return (group for group in itertools.chain([first_group], groups)), None
     raise ValueError(
         "`x` must be an array, a tf.data.Dataset, a keras.utils.PyDataset or an "
         f"iterable of batches. Received: x of type {type(x).__name__}"

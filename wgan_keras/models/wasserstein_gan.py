@@ -462,8 +462,6 @@ class WassersteinGAN(wgan_backend.WGANTrainer, keras.Model):
             steps_per_epoch=steps_per_epoch,
         )
         self._critic_batches = data  # `resume_at` moves its epoch order on
-        if isinstance(data, keras.utils.PyDataset):
-            steps = steps or len(data)  # `fit_data` makes it one endless stream
         data = wgan_backend.fit_data(data)
         # Every step allocates what the last one freed: keep it mapped.
         with allocator.retain_freed_memory():
