@@ -96,6 +96,43 @@ def test_training_gradients_equal_keras(shape):
         np.testing.assert_allclose(g, e, rtol=0, atol=1e-5 * scale(e))
 
 
+def penalty_gradients(layer, x, cotangent):
+    """d/d(gamma, beta) of a gradient penalty through `layer` in training mode.
+
+    The penalty is `sum(d sum(sin(layer(x)) * cotangent) / dx ** 2)`: a second
+    derivative, as WGAN-GP takes of a critic (here one with batch norm).
+    """
+    non_trainable = [v.value for v in layer.non_trainable_weights]
+
+    def loss_fn(weights):
+        def score_fn(inputs):
+            y, _ = layer.stateless_call(weights, non_trainable, inputs, training=True)
+            return ops.sin(y) * cotangent
+
+        grad = wgan_backend.input_gradient(score_fn, ops.convert_to_tensor(x))
+        return ops.sum(ops.square(grad)), None
+
+    (penalty, _), grads = wgan_backend.value_and_grad(
+        loss_fn, [w.value for w in layer.trainable_weights]
+    )
+    return float(to_numpy(penalty)), [to_numpy(g) for g in grads]
+
+
+@pytest.mark.parametrize("shape", [(16, 6), (8, 3, 3, 4)])
+def test_penalty_gradients_through_batch_norm_equal_keras(shape):
+    (fast, reference), x = twin_layers(shape)
+    cotangent = np.random.default_rng(4).normal(size=shape).astype("float32")
+    cotangent = ops.convert_to_tensor(cotangent)
+    expected_penalty, expected = penalty_gradients(reference, x, cotangent)
+    got_penalty, got = penalty_gradients(fast, x, cotangent)
+    assert expected_penalty > 0
+    np.testing.assert_allclose(got_penalty, expected_penalty, rtol=1e-5)
+    for name, g, e in zip(["gamma", "beta"], got, expected):
+        np.testing.assert_allclose(
+            g, e, rtol=0, atol=1e-4 * scale(e), err_msg=f"d/d{name}"
+        )
+
+
 def test_normalized_input_gradient_is_orthogonal_to_the_batch_moments():
     # Closed form: y = (x - mean) / std is invariant to shifting and scaling
     # x per channel, so d sum(y * c) / dx sums to 0 and is orthogonal to y

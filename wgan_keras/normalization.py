@@ -1,8 +1,9 @@
 """Batch normalization's training pass, written once in `keras.ops`.
 
-The TensorFlow and JAX backends compile the step, so these few ops fuse
-there; PyTorch runs them one by one and has its own fused kernel instead
-(`wgan_keras.backend.torch.batch_normalization`).
+JAX compiles the step, and XLA fuses these few ops. PyTorch would run them
+one by one and TensorFlow's graph keeps them apart; both have a fused kernel
+instead (`wgan_keras.backend.torch.batch_normalization`,
+`wgan_keras.backend.tensorflow.batch_normalization`).
 """
 
 from keras import ops

@@ -25,7 +25,7 @@ Each backend module exports the same names:
   way the backend runs fastest (`wgan_keras.layers.Conv2D`).
 - `batch_normalization(x, scale, offset, epsilon)`: batch normalization's
   training pass over every axis but the last, `(outputs, mean, variance)`
-  (`wgan_keras.layers.BatchNormalization`); fused on PyTorch.
+  (`wgan_keras.layers.BatchNormalization`); fused on PyTorch and TensorFlow.
 - `fit_data(data)`: the grouped real data (`critic_batches`) as `fit` hands
   it to Keras; on TensorFlow, Python data as a `tf.data.Dataset` read without
   autotuning (`wgan_keras.backend.tensorflow.fit_data`), elsewhere `data`.

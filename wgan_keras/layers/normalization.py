@@ -13,11 +13,12 @@ class BatchNormalization(keras.layers.BatchNormalization):
     In training mode Keras computes the batch moments and the normalization
     as separate ops, which PyTorch runs one by one (a mean, a mean of
     squares, a subtraction, a product and a sum, each a pass over the
-    activations, and as many again backward). On PyTorch this layer calls
-    torch's fused batch-norm kernel instead. TensorFlow and JAX compile the
-    step and fuse Keras' ops themselves, so they run those. Inference, masks,
-    batch renormalization, synchronized statistics and an `axis` other than
-    the last always run Keras' own layer.
+    activations, and as many again backward). On PyTorch and TensorFlow this
+    layer calls the framework's fused batch-norm kernel instead (TensorFlow's
+    graph does not fuse Keras' ops); JAX compiles the step and XLA fuses
+    Keras' ops, so it runs those. Inference, masks, batch renormalization,
+    synchronized statistics and an `axis` other than the last always run
+    Keras' own layer.
 
     Takes the arguments of `keras.layers.BatchNormalization`; weights load
     both ways between the two classes.
