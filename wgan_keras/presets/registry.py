@@ -23,33 +23,33 @@ PRESETS = {
             "metadata.json": "3d037c737e9afb8a23eaa8cbb2f6dd308c227a9f350f882a24d39c68ec367dd5",
         },
     },
-    # WGAN-GP, DCGAN at dim 32, MNIST, 22,750 generator steps with a generator
+    # WGAN-GP, DCGAN at dim 32, MNIST, 23,500 generator steps with a generator
     # EMA (train_mnist.py); a run still in progress (runs/mnist_dcgan_gp).
     "mnist_dcgan_gp": {
         "sha256": {
-            "generator.keras": "f224977dc326a6bb48904359e197bc1c0ab9ee0b9afc830025a896b6a1cc50cc",
-            "grid.png": "e96f5cdf9e5518b70800956c39af6d9b9badf2b89e59d0f54e226e37e7f2c588",
-            "metadata.json": "a4e5d47b21f28a81a4f95d032bcc2f143f84e83cd650b44d8a35467e50cf25da",
+            "generator.keras": "cd223fa6c3a10c25fa2b505825409f3d70dbe81d5fa11e7448241d301d7e10e0",
+            "grid.png": "b32c68845db21aa2e83caaa1e4c1b13bd2bad50f98b6e239946202f50a6ad158",
+            "metadata.json": "6edcc442a801d01d13492a29c329298bb8220b891e0d47d3ff6e0b350bc92d75",
         },
     },
-    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 32,750 generator
+    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 50,000 generator
     # steps with a generator EMA (train_mnist.py); a run still in progress
     # (runs/mnist_dcgan_clip).
     "mnist_dcgan_clip": {
         "sha256": {
-            "generator.keras": "7013fb9dbb8755cc3abcdcc31bab5ef9e623ba8d1e0e4c5ac08de07a4422981e",
-            "grid.png": "03e160ddd0ad74183bc039788c84c193f4f06c662ac29731a340eb4c9e50fb78",
-            "metadata.json": "526fc3ed91e4a426cad50f426ee4693ba718299677280112376df0b8036753bf",
+            "generator.keras": "14d2ceaf864b8d9deb83914c02fe2b3329c17ab79ff67f7d1c545b7adbe4ad63",
+            "grid.png": "d8be15ee62fcc1ce5d2bbb3610d13e5e844a997b5068ca342edc86c4eba8d495",
+            "metadata.json": "851f3808f5b7476c644f6248b1de06881f0ca2634af0898cf08832ae67099c6e",
         },
     },
-    # Spectral normalization, DCGAN at dim 32, MNIST, 24,500 generator steps
+    # Spectral normalization, DCGAN at dim 32, MNIST, 42,250 generator steps
     # with a generator EMA (train_mnist.py); a run still in progress
     # (runs/mnist_dcgan_sn).
     "mnist_dcgan_sn": {
         "sha256": {
-            "generator.keras": "e48dc5b6224e5bd19e7ee92292f3956cc27bbdbfd2f603d0e3be6bf185433c12",
-            "grid.png": "f3a2f8fb564d9332916bc298fd54ea7452f1df03a89238967ebb1fba18f79021",
-            "metadata.json": "cc89017c31ad87e227c9b1846857b63cfa14161df021299b353878d1b3ab367b",
+            "generator.keras": "9ce2484020b13d9fff590f45848b6d1d9173ff1f5669b7a084266cc582a5a037",
+            "grid.png": "84018fc42fd85b3217a339ea9ecbdc9ecbe5f498dec35e14c509d62c38b1cf38",
+            "metadata.json": "0c6f8b6d7bb7f56435d20b065bdd5e699a23a523daf04f99e0420778939cf5ca",
         },
     },
 }
