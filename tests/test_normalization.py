@@ -80,18 +80,30 @@ def test_training_outputs_and_moving_statistics_equal_keras(shape):
     )
 
 
-@pytest.mark.parametrize("shape", SHAPES)
-def test_training_gradients_equal_keras(shape):
-    (fast, reference), x = twin_layers(shape)
-    cotangent = np.random.default_rng(1).normal(size=shape).astype("float32")
-    cotangent = ops.convert_to_tensor(cotangent)
-    expected_moving, expected = training_gradients(reference, x, cotangent)
-    got_moving, got = training_gradients(fast, x, cotangent)
-    for name, g, e in zip(["input", "gamma", "beta"], got, expected):
+def random_cotangent(shape, seed):
+    """A standard-normal tensor of `shape` to weight the layer's outputs."""
+    return ops.convert_to_tensor(
+        np.random.default_rng(seed).normal(size=shape).astype("float32")
+    )
+
+
+def assert_gradients_equal(names, got, expected):
+    """Each gradient has the reference's shape and values, to 1e-4 of its scale."""
+    assert len(got) == len(expected) == len(names)
+    for name, g, e in zip(names, got, expected):
         assert g.shape == e.shape, name
         np.testing.assert_allclose(
             g, e, rtol=0, atol=1e-4 * scale(e), err_msg=f"d/d{name}"
         )
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_training_gradients_equal_keras(shape):
+    (fast, reference), x = twin_layers(shape)
+    cotangent = random_cotangent(shape, seed=1)
+    expected_moving, expected = training_gradients(reference, x, cotangent)
+    got_moving, got = training_gradients(fast, x, cotangent)
+    assert_gradients_equal(["input", "gamma", "beta"], got, expected)
     for g, e in zip(got_moving, expected_moving):
         np.testing.assert_allclose(g, e, rtol=0, atol=1e-5 * scale(e))
 
@@ -121,16 +133,12 @@ def penalty_gradients(layer, x, cotangent):
 @pytest.mark.parametrize("shape", [(16, 6), (8, 3, 3, 4)])
 def test_penalty_gradients_through_batch_norm_equal_keras(shape):
     (fast, reference), x = twin_layers(shape)
-    cotangent = np.random.default_rng(4).normal(size=shape).astype("float32")
-    cotangent = ops.convert_to_tensor(cotangent)
+    cotangent = random_cotangent(shape, seed=4)
     expected_penalty, expected = penalty_gradients(reference, x, cotangent)
     got_penalty, got = penalty_gradients(fast, x, cotangent)
     assert expected_penalty > 0
     np.testing.assert_allclose(got_penalty, expected_penalty, rtol=1e-5)
-    for name, g, e in zip(["gamma", "beta"], got, expected):
-        np.testing.assert_allclose(
-            g, e, rtol=0, atol=1e-4 * scale(e), err_msg=f"d/d{name}"
-        )
+    assert_gradients_equal(["gamma", "beta"], got, expected)
 
 
 def test_normalized_input_gradient_is_orthogonal_to_the_batch_moments():
@@ -139,8 +147,7 @@ def test_normalized_input_gradient_is_orthogonal_to_the_batch_moments():
     # (exactly so without epsilon, which breaks the scale invariance).
     shape = (32, 6)
     (fast, _), x = twin_layers(shape, center=False, scale=False, epsilon=1e-9)
-    cotangent = np.random.default_rng(2).normal(size=shape).astype("float32")
-    _, (grad,) = training_gradients(fast, x, ops.convert_to_tensor(cotangent))
+    _, (grad,) = training_gradients(fast, x, random_cotangent(shape, seed=2))
     y = (x - x.mean(0)) / np.sqrt(x.var(0) + fast.epsilon)
     np.testing.assert_allclose(grad.sum(0), 0, atol=1e-5 * scale(grad))
     np.testing.assert_allclose((grad * y).sum(0), 0, atol=1e-4 * scale(grad))
