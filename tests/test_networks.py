@@ -68,6 +68,44 @@ def test_spectral_norm_critic_wraps_every_kernel_layer():
     assert len(wrapped) == 4  # three convolutions and the score layer
 
 
+def batch_norm_epsilons(model):
+    return [
+        layer.epsilon
+        for layer in model.layers
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+
+
+def test_dcgan_batch_norm_normalizes_a_clipped_critics_activations():
+    # Weight clipping at 0.01 leaves the critic's pre-norm activations with
+    # variances near 1e-5 (2.3e-5 measured in the MNIST run). A batch of +-s per
+    # channel has variance s**2, so batch norm outputs +-s / sqrt(s**2 + eps):
+    # 0.83 with the papers' epsilon of 1e-5, 0.15 with Keras' 1e-3.
+    critic = wk.networks.DCGANCritic((28, 28, 1), dim=4, batch_norm=True)
+    generator = wk.networks.DCGANGenerator(16, (28, 28, 1), dim=4)
+    assert batch_norm_epsilons(critic) == [1e-5, 1e-5]
+    assert batch_norm_epsilons(generator) == [1e-5, 1e-5, 1e-5]
+    s = np.sqrt(2.3e-5)
+    x = np.tile(np.array([s, -s], "float32")[:, None, None, None], (1, 7, 7, 8))
+    y = ops.convert_to_numpy(critic.get_layer("conv_1_bn")(x, training=True))
+    np.testing.assert_allclose(np.abs(y), s / np.sqrt(s**2 + 1e-5), rtol=1e-4)
+    assert np.abs(y).max() > 0.8
+
+
+def test_dcgan_batch_norm_epsilon_is_configurable_and_old_configs_keep_theirs():
+    critic = wk.networks.DCGANCritic(dim=4, batch_norm=True, batch_norm_epsilon=1e-3)
+    assert batch_norm_epsilons(critic) == [1e-3, 1e-3]
+    for network in (
+        wk.networks.DCGANGenerator(16, (28, 28, 1), dim=4),
+        wk.networks.DCGANCritic((28, 28, 1), dim=4, batch_norm=True),
+    ):
+        config = network.get_config()
+        assert config.pop("batch_norm_epsilon") == 1e-5
+        # A model saved before the argument existed was built with Keras' 1e-3.
+        old = network.__class__.from_config(config)
+        assert set(batch_norm_epsilons(old)) == {1e-3}
+
+
 @pytest.mark.parametrize(
     "network",
     [
@@ -93,6 +131,14 @@ def test_network_config_round_trips(network):
         (lambda: wk.networks.DCGANGenerator(0, (28, 28, 1)), "Received: latent_dim=0"),
         (lambda: wk.networks.MLPCritic((2,), hidden_dim=-1), "Received: hidden_dim=-1"),
         (lambda: wk.networks.MLPGenerator(2, "2"), "Received: output_shape='2'"),
+        (
+            lambda: wk.networks.DCGANCritic(batch_norm_epsilon=0.0),
+            "`batch_norm_epsilon` must be > 0. Received: batch_norm_epsilon=0.0",
+        ),
+        (
+            lambda: wk.networks.DCGANGenerator(batch_norm_epsilon="1e-5"),
+            "Received: batch_norm_epsilon='1e-5'",
+        ),
     ],
 )
 def test_bad_network_arguments_are_named(factory, message):

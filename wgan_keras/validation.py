@@ -7,3 +7,13 @@ def validate_int(name, value, minimum=1):
         raise ValueError(
             f"`{name}` must be an int >= {minimum}. Received: {name}={value!r}"
         )
+
+
+def validate_positive_float(name, value):
+    """Raises unless `value` is a finite real number (not a bool) > 0."""
+    if (
+        not isinstance(value, (int, float))
+        or isinstance(value, bool)
+        or not 0 < value < float("inf")
+    ):
+        raise ValueError(f"`{name}` must be > 0. Received: {name}={value!r}")

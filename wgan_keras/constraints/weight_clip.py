@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from wgan_keras.validation import validate_positive_float
+
 
 @keras.saving.register_keras_serializable(package="wgan_keras")
 class WeightClip(keras.constraints.Constraint):
@@ -26,10 +28,7 @@ class WeightClip(keras.constraints.Constraint):
     """
 
     def __init__(self, clip_value=0.01):
-        if not isinstance(clip_value, (int, float)) or not clip_value > 0:
-            raise ValueError(
-                f"`clip_value` must be > 0. Received: clip_value={clip_value!r}"
-            )
+        validate_positive_float("clip_value", clip_value)
         self.clip_value = float(clip_value)
 
     def __call__(self, w):

@@ -4,6 +4,7 @@ import keras
 
 from wgan_keras.constraints import WeightClip
 from wgan_keras.models.wasserstein_gan import WassersteinGAN
+from wgan_keras.validation import validate_positive_float
 
 
 class _Chain:
@@ -51,14 +52,7 @@ class WGAN(WassersteinGAN):
     """
 
     def __init__(self, generator, critic, clip_value=0.01, **kwargs):
-        if (
-            not isinstance(clip_value, (int, float))
-            or isinstance(clip_value, bool)
-            or not clip_value > 0
-        ):
-            raise ValueError(
-                f"`clip_value` must be > 0. Received: clip_value={clip_value!r}"
-            )
+        validate_positive_float("clip_value", clip_value)
         self.clip_value = float(clip_value)
         super().__init__(generator, critic, **kwargs)
 

@@ -4,7 +4,12 @@ import keras
 
 from wgan_keras.layers import BatchNormalization, Conv2D, Conv2DTranspose
 from wgan_keras.networks.common import check_model_kwargs, spectral_norm_wrapper
-from wgan_keras.validation import validate_int
+from wgan_keras.validation import validate_int, validate_positive_float
+
+# The papers' code normalizes with PyTorch's and tflib's epsilon; models saved
+# before the networks took `batch_norm_epsilon` used Keras' default.
+BATCH_NORM_EPSILON = 1e-5
+KERAS_BATCH_NORM_EPSILON = 1e-3
 
 
 def _validate_image_shape(image_shape):
@@ -55,6 +60,9 @@ class DCGANGenerator(keras.Model):
             WGAN-GP; DCGAN uses 4).
         batch_norm: bool, batch normalization after the projection and each
             hidden upsampling (DCGAN). The WGAN-GP MNIST generator has none.
+        batch_norm_epsilon: float, the batch norm's variance epsilon: 1e-5 as
+            in the papers' code (PyTorch's and tflib's default), not Keras'
+            1e-3.
 
     Example:
 
@@ -76,9 +84,11 @@ class DCGANGenerator(keras.Model):
         dim=64,
         kernel_size=5,
         batch_norm=True,
+        batch_norm_epsilon=BATCH_NORM_EPSILON,
         **kwargs,
     ):
         check_model_kwargs("DCGANGenerator", kwargs)
+        validate_positive_float("batch_norm_epsilon", batch_norm_epsilon)
         image_shape = _validate_image_shape(image_shape)
         validate_int("latent_dim", latent_dim)
         validate_int("dim", dim)
@@ -93,7 +103,7 @@ class DCGANGenerator(keras.Model):
             sizes[0] * sizes[0] * channels, use_bias=not batch_norm, name="project"
         )(z)
         if batch_norm:
-            x = BatchNormalization(name="project_bn")(x)
+            x = BatchNormalization(epsilon=batch_norm_epsilon, name="project_bn")(x)
         x = keras.layers.ReLU()(x)
         x = keras.layers.Reshape((sizes[0], sizes[0], channels))(x)  # (B, 4, 4, C)
         for i, size in enumerate(sizes[1:]):
@@ -114,7 +124,9 @@ class DCGANGenerator(keras.Model):
                 x = keras.layers.Activation("tanh", name="images")(x)
             else:
                 if batch_norm:
-                    x = BatchNormalization(name=f"upsample_{i}_bn")(x)
+                    x = BatchNormalization(
+                        epsilon=batch_norm_epsilon, name=f"upsample_{i}_bn"
+                    )(x)
                 x = keras.layers.ReLU()(x)
         super().__init__(inputs=z, outputs=x, **kwargs)
 
@@ -124,6 +136,7 @@ class DCGANGenerator(keras.Model):
         self.dim = dim
         self.kernel_size = kernel_size
         self.batch_norm = batch_norm
+        self.batch_norm_epsilon = batch_norm_epsilon
 
     def get_config(self):
         return {
@@ -134,11 +147,13 @@ class DCGANGenerator(keras.Model):
             "dim": self.dim,
             "kernel_size": self.kernel_size,
             "batch_norm": self.batch_norm,
+            "batch_norm_epsilon": self.batch_norm_epsilon,
         }
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        # Models saved before `batch_norm_epsilon` existed used Keras' default.
+        return cls(**{"batch_norm_epsilon": KERAS_BATCH_NORM_EPSILON, **config})
 
 
 @keras.saving.register_keras_serializable(package="wgan_keras")
@@ -157,6 +172,10 @@ class DCGANCritic(keras.Model):
         batch_norm: bool, batch normalization after every convolution but the
             first (the original WGAN's DCGAN critic). Must stay False for the
             gradient penalty, which batch statistics would break.
+        batch_norm_epsilon: float, the batch norm's variance epsilon: 1e-5 as
+            in the papers' code. With weights clipped to 0.01 the critic's
+            activations have variances near 1e-5, which Keras' default of 1e-3
+            would swamp, leaving the batch norm unable to normalize.
         power_iterations: int, power iterations of the spectral normalization.
 
     Example:
@@ -179,9 +198,11 @@ class DCGANCritic(keras.Model):
         spectral_norm=False,
         batch_norm=False,
         power_iterations=1,
+        batch_norm_epsilon=BATCH_NORM_EPSILON,
         **kwargs,
     ):
         check_model_kwargs("DCGANCritic", kwargs)
+        validate_positive_float("batch_norm_epsilon", batch_norm_epsilon)
         image_shape = _validate_image_shape(image_shape)
         validate_int("dim", dim)
         validate_int("kernel_size", kernel_size)
@@ -198,7 +219,8 @@ class DCGANCritic(keras.Model):
             )
             x = maybe_sn(conv)(x)
             if batch_norm and i > 0:
-                x = BatchNormalization(name=f"conv_{i}_bn")(x)
+                bn = BatchNormalization(epsilon=batch_norm_epsilon, name=f"conv_{i}_bn")
+                x = bn(x)
             x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
         x = keras.layers.Flatten()(x)
         scores = maybe_sn(keras.layers.Dense(1, name="score"))(x)  # (B, 1)
@@ -211,6 +233,7 @@ class DCGANCritic(keras.Model):
         self.spectral_norm = spectral_norm
         self.batch_norm = batch_norm
         self.power_iterations = power_iterations
+        self.batch_norm_epsilon = batch_norm_epsilon
 
     def get_config(self):
         return {
@@ -222,8 +245,10 @@ class DCGANCritic(keras.Model):
             "spectral_norm": self.spectral_norm,
             "batch_norm": self.batch_norm,
             "power_iterations": self.power_iterations,
+            "batch_norm_epsilon": self.batch_norm_epsilon,
         }
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        # Models saved before `batch_norm_epsilon` existed used Keras' default.
+        return cls(**{"batch_norm_epsilon": KERAS_BATCH_NORM_EPSILON, **config})
