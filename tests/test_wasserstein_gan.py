@@ -352,6 +352,7 @@ def test_default_optimizers_are_the_papers():
     for opt in (wgan.critic_optimizer, wgan.generator_optimizer):
         assert isinstance(opt, keras.optimizers.RMSprop)
         assert float(to_numpy(opt.learning_rate)) == pytest.approx(5e-5)
+        assert (opt.rho, opt.epsilon, opt.momentum) == (0.9, 1e-10, 0.0)
     assert wgan.clip_value == 0.01 and wgan.critic_steps == 5
     gp = tiny_toy_gan(wk.WGANGP)
     gp.compile()
@@ -360,6 +361,21 @@ def test_default_optimizers_are_the_papers():
         assert float(to_numpy(opt.learning_rate)) == pytest.approx(1e-4)
         assert (opt.beta_1, opt.beta_2) == (0.0, 0.9)
     assert gp.gp_weight == 10.0 and gp.critic_steps == 5
+
+
+@pytest.mark.parametrize("gradient", [1e-5, 1e-4, 1e-2])
+def test_clipping_rmsprop_steps_small_gradients_as_the_reference(gradient):
+    # RMSprop's first step: v = (1 - rho) g**2, then w -= lr g / sqrt(v + eps).
+    # With eps = 1e-10 a gradient of 1e-4 moves the weight 3.02 lr, near the
+    # scale-free lr / sqrt(0.1) = 3.16 lr; Keras' eps = 1e-7 would move it 0.31 lr.
+    optimizer = tiny_toy_gan(wk.WGAN).default_generator_optimizer()
+    weight = keras.Variable(np.zeros(3, "float32"))
+    optimizer.apply([ops.full((3,), gradient)], [weight])
+    lr = 5e-5
+    expected = -lr * gradient / np.sqrt(0.1 * gradient**2 + 1e-10)
+    np.testing.assert_allclose(to_numpy(weight), expected, rtol=1e-5)
+    if gradient >= 1e-4:  # within 5% of the scale-free step
+        assert 0.95 < -to_numpy(weight)[0] / (lr / np.sqrt(0.1)) <= 1.0
 
 
 def test_penalty_interpolation_weight_is_uniform_per_sample():

@@ -26,8 +26,9 @@ class WGAN(WassersteinGAN):
     `wk.constraints.WeightClip` on each critic variable, which Keras optimizers
     apply after each update). Non-trainable state, such as batch-norm moving
     statistics, is left alone. Default optimizers: RMSprop(5e-5) for both
-    networks; the paper uses m = 64 (`fit(batch_size=64)`, the default) and
-    n_critic = 5.
+    networks, with the papers' code's epsilon of 1e-10 rather than Keras' 1e-7,
+    which is larger than the square of a clipped critic's gradients; the paper
+    uses m = 64 (`fit(batch_size=64)`, the default) and n_critic = 5.
 
     Args:
         generator: see `WassersteinGAN`.
