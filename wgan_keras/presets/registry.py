@@ -32,24 +32,25 @@ PRESETS = {
             "metadata.json": "6edcc442a801d01d13492a29c329298bb8220b891e0d47d3ff6e0b350bc92d75",
         },
     },
-    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 50,000 generator
-    # steps with a generator EMA (train_mnist.py); a run still in progress
+    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 16,500 generator
+    # steps with a generator EMA (train_mnist.py), from the run restarted with
+    # the papers' batch norm and RMSprop epsilons; a run still in progress
     # (runs/mnist_dcgan_clip).
     "mnist_dcgan_clip": {
         "sha256": {
-            "generator.keras": "14d2ceaf864b8d9deb83914c02fe2b3329c17ab79ff67f7d1c545b7adbe4ad63",
-            "grid.png": "d8be15ee62fcc1ce5d2bbb3610d13e5e844a997b5068ca342edc86c4eba8d495",
-            "metadata.json": "851f3808f5b7476c644f6248b1de06881f0ca2634af0898cf08832ae67099c6e",
+            "generator.keras": "abc92892c120700cb6953be48ed3b29ba0038741275832e4b9ffdd08084e1e60",
+            "grid.png": "67c3e72f91cfd640f36ee0afa168ed3679c062bdf9ef20ecc0de6b14ddc52341",
+            "metadata.json": "391dc90dc2e020b7ad93845d66f77d8d4219430e7f10a799a1ad45007f8dc739",
         },
     },
-    # Spectral normalization, DCGAN at dim 32, MNIST, 42,250 generator steps
+    # Spectral normalization, DCGAN at dim 32, MNIST, 60,000 generator steps
     # with a generator EMA (train_mnist.py); a run still in progress
     # (runs/mnist_dcgan_sn).
     "mnist_dcgan_sn": {
         "sha256": {
-            "generator.keras": "9ce2484020b13d9fff590f45848b6d1d9173ff1f5669b7a084266cc582a5a037",
-            "grid.png": "84018fc42fd85b3217a339ea9ecbdc9ecbe5f498dec35e14c509d62c38b1cf38",
-            "metadata.json": "0c6f8b6d7bb7f56435d20b065bdd5e699a23a523daf04f99e0420778939cf5ca",
+            "generator.keras": "e42e097942692f9691a2d513c3a0caf1cf09ed7b248836805cc0a0bb7a1f2fa4",
+            "grid.png": "8486faf42c2d86bdac594609abc4d1499f1a477c82a2adbdcb1e7eccc16e9357",
+            "metadata.json": "d5cf052db19b71d91a3074c4e5e6c1a47da18d4d5ff94bacd6ab6d165668224a",
         },
     },
 }
