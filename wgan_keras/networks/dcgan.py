@@ -61,7 +61,7 @@ class DCGANGenerator(keras.Model):
         batch_norm: bool, batch normalization after the projection and each
             hidden upsampling (DCGAN). The WGAN-GP MNIST generator has none.
         batch_norm_epsilon: float, the batch norm's variance epsilon: 1e-5 as
-            in the papers' code (PyTorch's and tflib's default), not Keras'
+            in the papers' code (PyTorch's default, tflib's value), not Keras'
             1e-3.
 
     Example:
