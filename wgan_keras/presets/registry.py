@@ -23,34 +23,34 @@ PRESETS = {
             "metadata.json": "3d037c737e9afb8a23eaa8cbb2f6dd308c227a9f350f882a24d39c68ec367dd5",
         },
     },
-    # WGAN-GP, DCGAN at dim 32, MNIST, 23,500 generator steps with a generator
+    # WGAN-GP, DCGAN at dim 32, MNIST, 30,000 generator steps with a generator
     # EMA (train_mnist.py); a run still in progress (runs/mnist_dcgan_gp).
     "mnist_dcgan_gp": {
         "sha256": {
-            "generator.keras": "cd223fa6c3a10c25fa2b505825409f3d70dbe81d5fa11e7448241d301d7e10e0",
-            "grid.png": "b32c68845db21aa2e83caaa1e4c1b13bd2bad50f98b6e239946202f50a6ad158",
-            "metadata.json": "6edcc442a801d01d13492a29c329298bb8220b891e0d47d3ff6e0b350bc92d75",
+            "generator.keras": "b08163d69435fc4f823c5868d259d8ac3311752b6667a0e6b0076401db5a7057",
+            "grid.png": "c443ae8e7feb7363a1cff4b684527df4b62db72001cd94f1c741a6b81cc50532",
+            "metadata.json": "863c19540898df658d72855d691712bcad0cb23d4108f4fa7d2e1a1266750033",
         },
     },
-    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 16,500 generator
+    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 35,500 generator
     # steps with a generator EMA (train_mnist.py), from the run restarted with
     # the papers' batch norm and RMSprop epsilons; a run still in progress
     # (runs/mnist_dcgan_clip).
     "mnist_dcgan_clip": {
         "sha256": {
-            "generator.keras": "abc92892c120700cb6953be48ed3b29ba0038741275832e4b9ffdd08084e1e60",
-            "grid.png": "67c3e72f91cfd640f36ee0afa168ed3679c062bdf9ef20ecc0de6b14ddc52341",
-            "metadata.json": "391dc90dc2e020b7ad93845d66f77d8d4219430e7f10a799a1ad45007f8dc739",
+            "generator.keras": "c9f77d9db4c5c7b36494a262458ac5b9466c6666b6563cfbef172270d67acbbb",
+            "grid.png": "65227e7c680992e130e3be8f2a6d4040d39c11bee532ea7f2566413c8803b928",
+            "metadata.json": "2d30dfbcf25bef05e7c0da7a993637d6abd5f90126e2efeda48e6d2e3fcacecf",
         },
     },
-    # Spectral normalization, DCGAN at dim 32, MNIST, 60,000 generator steps
+    # Spectral normalization, DCGAN at dim 32, MNIST, 69,000 generator steps
     # with a generator EMA (train_mnist.py); a run still in progress
     # (runs/mnist_dcgan_sn).
     "mnist_dcgan_sn": {
         "sha256": {
-            "generator.keras": "e42e097942692f9691a2d513c3a0caf1cf09ed7b248836805cc0a0bb7a1f2fa4",
-            "grid.png": "8486faf42c2d86bdac594609abc4d1499f1a477c82a2adbdcb1e7eccc16e9357",
-            "metadata.json": "d5cf052db19b71d91a3074c4e5e6c1a47da18d4d5ff94bacd6ab6d165668224a",
+            "generator.keras": "47b43dc1cf64dbf33f9ca998f631c19c05b45cc77da6e2348a0f746a54098c47",
+            "grid.png": "1155b1d68d7778ef12d9605793ec3f416d8593ae9b8132bbe011787ae01ac0a9",
+            "metadata.json": "2e994a8ace570f4f5bb0046b6d0545e44dbcb0d27f2603db0a384fd2164dda53",
         },
     },
 }
