@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # Runs the test suite once per Keras backend: tensorflow, jax and torch by
 # default, or the backends named as arguments. Installs everything first.
+# pytest-xdist runs the tests in one worker per core (at most 4), each with
+# its share of the cores for its thread pools: most of the suite's time is
+# single-threaded Python (subprocesses, eager steps), so two workers on two
+# cores take about half the time of one, while two workers with a pool of two
+# threads each (PyTorch's OpenMP spins) take longer than one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 backends=("$@")
 [ ${#backends[@]} -gt 0 ] || backends=(tensorflow jax torch)
 export TF_CPP_MIN_LOG_LEVEL=3
+cores=$(nproc)
+workers=$((cores < 4 ? cores : 4))
+threads=$((cores / workers))
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$threads}"
+export TF_NUM_INTRAOP_THREADS="${TF_NUM_INTRAOP_THREADS:-$threads}"
 for backend in "${backends[@]}"; do
   echo "=== KERAS_BACKEND=$backend"
-  KERAS_BACKEND=$backend .venv/bin/python -m pytest tests -q -p no:cacheprovider
+  KERAS_BACKEND=$backend .venv/bin/python -m pytest tests -q -p no:cacheprovider \
+    -n "$workers" --dist worksteal --durations=15
 done

@@ -14,3 +14,10 @@ def pytest_report_header(config):
 def _fresh_keras_state():
     keras.backend.clear_session()
     yield
+
+
+def pytest_collection_modifyitems(config, items):
+    # Longest first: under pytest-xdist a worker starts the minutes-long tests
+    # while the others share the short ones, instead of one long test ending
+    # the run alone.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
