@@ -4,8 +4,8 @@
 # pytest-xdist runs the tests in one worker per core (at most 4), each with
 # its share of the cores for its thread pools: most of the suite's time is
 # single-threaded Python (subprocesses, eager steps), so two workers on two
-# cores take about half the time of one, while two workers with a pool of two
-# threads each (PyTorch's OpenMP spins) take longer than one.
+# cores take about half the time of one, while two PyTorch workers with two
+# OpenMP threads each were still running after one worker's whole time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
