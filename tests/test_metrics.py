@@ -63,6 +63,30 @@ def test_frechet_distance_runs_the_feature_network():
     )
 
 
+def test_features_runs_in_batches_and_gives_one_array_per_output():
+    # 7 samples in batches of 3: two full batches and a short one.
+    x = _gaussian(7, 4, seed=3).astype("float32")
+    inputs = keras.Input((4,))
+    first = keras.layers.Dense(3, use_bias=False)
+    second = keras.layers.Dense(2, use_bias=False)
+    hidden = first(inputs)
+    network = keras.Model(inputs, [hidden, second(hidden)])
+    w1 = keras.ops.convert_to_numpy(first.kernel).astype("float64")
+    w2 = keras.ops.convert_to_numpy(second.kernel).astype("float64")
+    hidden_out, scores = wk.metrics.features(x, network, batch_size=3)
+    assert hidden_out.dtype == scores.dtype == np.float64
+    np.testing.assert_allclose(hidden_out, x @ w1, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(scores, x @ w1 @ w2, rtol=1e-5, atol=1e-6)
+    single = keras.Model(inputs, hidden)
+    np.testing.assert_allclose(wk.metrics.features(x, single, 3), hidden_out, atol=0)
+
+
+def test_features_refuse_an_empty_batch():
+    network = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match=r"non-empty batch.*shape \(0, 2\)"):
+        wk.metrics.features(np.zeros((0, 2)), network)
+
+
 # --------------------------------------------------------------------- KID
 
 
@@ -198,6 +222,17 @@ def test_class_histogram_with_a_known_classifier():
     expected = np.zeros(10)
     expected[[0, 3, 9]] = [0.5, 0.3, 0.2]
     np.testing.assert_allclose(shares, expected, atol=1e-12)
+
+
+def test_class_shares_count_each_sample_s_highest_score():
+    scores = [[0.1, 0.9], [0.8, 0.2], [0.3, 0.7], [-1.0, -2.0]]
+    np.testing.assert_array_equal(wk.metrics.class_shares(scores, 2), [0.5, 0.5])
+    np.testing.assert_array_equal(
+        wk.metrics.class_shares(np.eye(10)[[2, 2, 7, 2]]),
+        [0, 0, 0.75, 0, 0, 0, 0, 0.25, 0, 0],
+    )
+    with pytest.raises(ValueError, match=r"num_classes=10.*shape \(4, 2\)"):
+        wk.metrics.class_shares(scores)
 
 
 # ------------------------------------------------------- feature networks

@@ -17,11 +17,13 @@ them, so anyone can reproduce them.
 
 import os
 
+import keras
 import numpy as np
 
 from wgan_keras import metrics
 from wgan_keras.datasets import toy
 from wgan_keras.downloads import GOOGLE_STORAGE, can_reach, keras_cache
+from wgan_keras.metrics.feature_networks import FEATURES_LAYER
 from wgan_keras.models.wasserstein_gan import generate_samples
 
 MNIST_SAMPLES = 10_000
@@ -88,9 +90,7 @@ def _keras_mnist():
     )
 
 
-def _distances(x, y, feature_network, seed):
-    x = metrics.features(x, feature_network)
-    y = metrics.features(y, feature_network)
+def _distances(x, y, seed):
     kid, kid_std = metrics.kernel_inception_distance(
         x,
         y,
@@ -119,8 +119,16 @@ def mnist_metrics(images, test_images, classifier=None, seed=SEED):
         A dict of floats (and the ten class shares).
     """
     classifier = classifier or metrics.mnist_classifier()
-    results = _distances(images, test_images, metrics.mnist_features(classifier), seed)
-    shares = metrics.class_histogram(images, classifier)
+    # One pass over each image set gives the features and the class scores.
+    features_and_scores = keras.Model(
+        classifier.input,
+        [classifier.get_layer(FEATURES_LAYER).output, classifier.output],
+        name="mnist_features_and_scores",
+    )
+    x, scores = metrics.features(images, features_and_scores)
+    y, _ = metrics.features(test_images, features_and_scores)
+    results = _distances(x, y, seed)
+    shares = metrics.class_shares(scores)
     results.update(
         class_shares=[round(float(s), 4) for s in shares],
         min_class_share=round(float(shares.min()), 4),
@@ -136,7 +144,11 @@ def real_floor(train_images, test_images, features, num_samples=MNIST_SAMPLES):
 
     Uses the first `num_samples` training images against the test images.
     """
-    floor = _distances(train_images[:num_samples], test_images, features, SEED)
+    floor = _distances(
+        metrics.features(train_images[:num_samples], features),
+        metrics.features(test_images, features),
+        SEED,
+    )
     floor["num_samples"] = min(num_samples, len(train_images))
     return floor
 

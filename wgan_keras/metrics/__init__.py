@@ -2,6 +2,7 @@
 
 from wgan_keras.metrics.coverage import (  # noqa: F401
     class_histogram,
+    class_shares,
     kl_to_uniform,
     mode_coverage,
 )

@@ -64,6 +64,31 @@ def class_histogram(images, classifier=None, num_classes=10, batch_size=500):
     from wgan_keras.metrics.feature_networks import mnist_classifier
 
     scores = features(images, classifier or mnist_classifier(), batch_size)
+    return class_shares(scores, num_classes)
+
+
+def class_shares(scores, num_classes=10):
+    """The share of samples whose highest class score is each class.
+
+    Args:
+        scores: `(n, num_classes)` class scores (logits or probabilities).
+        num_classes: int.
+
+    Returns:
+        float array `(num_classes,)` summing to 1.
+
+    Example:
+
+    ```python
+    wk.metrics.class_shares([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]], 2)  # [1/3, 2/3]
+    ```
+    """
+    scores = np.asarray(scores)
+    if scores.ndim != 2 or len(scores) == 0 or scores.shape[1] != num_classes:
+        raise ValueError(
+            f"`scores` must have shape (n, num_classes={num_classes}) with n >= 1. "
+            f"Received: scores with shape {scores.shape}"
+        )
     counts = np.bincount(scores.argmax(axis=1), minlength=num_classes)
     return counts / counts.sum()
 

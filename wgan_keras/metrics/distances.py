@@ -43,28 +43,43 @@ def _pair(x, y, min_samples=1):
 def features(samples, feature_network=None, batch_size=500):
     """`feature_network(samples)` in inference mode, in batches, as float64.
 
+    The network runs through `predict_on_batch`, so TensorFlow and JAX run it
+    compiled.
+
     Args:
         samples: array `(n, ...)`, the network's input (images in [-1, 1]).
         feature_network: a `keras.Model`, or None to use the samples as they
-            are (flattened).
+            are (flattened). A model with several outputs gives one array per
+            output, so one pass serves, say, features and class scores.
         batch_size: int >= 1.
 
     Returns:
-        `(n, features)` float64 array.
+        `(n, features)` float64 array, or a list of them, one per output.
+
+    Example:
+
+    ```python
+    real = wk.metrics.features(images, wk.metrics.mnist_features())  # (n, 128)
+    ```
     """
     if feature_network is None:
         return _as_matrix("samples", samples)
     validate_int("batch_size", batch_size)
-    from keras import ops
-
     samples = np.asarray(samples, dtype="float32")
-    outputs = [
-        ops.convert_to_numpy(
-            feature_network(samples[i : i + batch_size], training=False)
-        ).astype("float64")
+    if samples.ndim < 2 or len(samples) == 0:
+        raise ValueError(
+            "`samples` must be a non-empty batch (batch, ...). Received: samples "
+            f"with shape {samples.shape}"
+        )
+    batches = [
+        feature_network.predict_on_batch(samples[i : i + batch_size])
         for i in range(0, len(samples), batch_size)
     ]
-    return _as_matrix("features", np.concatenate(outputs))
+    if isinstance(batches[0], (list, tuple)):
+        return [
+            _as_matrix("features", np.concatenate(output)) for output in zip(*batches)
+        ]
+    return _as_matrix("features", np.concatenate(batches))
 
 
 def gaussian_moments(x):
