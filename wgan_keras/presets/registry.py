@@ -32,15 +32,15 @@ PRESETS = {
             "metadata.json": "863c19540898df658d72855d691712bcad0cb23d4108f4fa7d2e1a1266750033",
         },
     },
-    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 35,500 generator
+    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 50,750 generator
     # steps with a generator EMA (train_mnist.py), from the run restarted with
     # the papers' batch norm and RMSprop epsilons; a run still in progress
     # (runs/mnist_dcgan_clip).
     "mnist_dcgan_clip": {
         "sha256": {
-            "generator.keras": "c9f77d9db4c5c7b36494a262458ac5b9466c6666b6563cfbef172270d67acbbb",
-            "grid.png": "65227e7c680992e130e3be8f2a6d4040d39c11bee532ea7f2566413c8803b928",
-            "metadata.json": "2d30dfbcf25bef05e7c0da7a993637d6abd5f90126e2efeda48e6d2e3fcacecf",
+            "generator.keras": "73ed6d95742385ef69f1af277944319bd1574a547a64a7366e928f88eae3cfa0",
+            "grid.png": "ef09aaafb75342a52aeca069d3580dace76ef2d3b4471ee74b68978d5977e53e",
+            "metadata.json": "672f392d0d2ad29f49f8dbfd6eb7d1a3249d21314990e879737c3b6faaf518c5",
         },
     },
     # Spectral normalization, DCGAN at dim 32, MNIST, 69,000 generator steps
