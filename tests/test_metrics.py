@@ -260,6 +260,15 @@ def test_shipped_classifier_gives_128_features_and_is_accurate():
     network = wk.metrics.mnist_features()
     images = np.random.default_rng(0).uniform(-1, 1, (3, 28, 28, 1))
     assert wk.metrics.features(images, network).shape == (3, 128)
+    features, scores = wk.metrics.features(
+        images, wk.metrics.mnist_features(with_scores=True)
+    )
+    np.testing.assert_allclose(
+        features, wk.metrics.features(images, network), rtol=1e-5, atol=1e-6
+    )
+    logits = wk.metrics.features(images, wk.metrics.mnist_classifier())
+    np.testing.assert_allclose(scores, logits, rtol=1e-5, atol=1e-6)
+    assert scores.shape == (3, 10)
     floor = metadata["real_data_floor"]
     # Train vs test MNIST in these features (10,000 each): small, not zero.
     assert 0.1 < floor["frechet_distance"] < 5.0

@@ -17,13 +17,11 @@ them, so anyone can reproduce them.
 
 import os
 
-import keras
 import numpy as np
 
 from wgan_keras import metrics
 from wgan_keras.datasets import toy
 from wgan_keras.downloads import GOOGLE_STORAGE, can_reach, keras_cache
-from wgan_keras.metrics.feature_networks import FEATURES_LAYER
 from wgan_keras.models.wasserstein_gan import generate_samples
 
 MNIST_SAMPLES = 10_000
@@ -120,11 +118,7 @@ def mnist_metrics(images, test_images, classifier=None, seed=SEED):
     """
     classifier = classifier or metrics.mnist_classifier()
     # One pass over each image set gives the features and the class scores.
-    features_and_scores = keras.Model(
-        classifier.input,
-        [classifier.get_layer(FEATURES_LAYER).output, classifier.output],
-        name="mnist_features_and_scores",
-    )
+    features_and_scores = metrics.mnist_features(classifier, with_scores=True)
     x, scores = metrics.features(images, features_and_scores)
     y, _ = metrics.features(test_images, features_and_scores)
     results = _distances(x, y, seed)

@@ -10,13 +10,17 @@ import numpy as np
 from wgan_keras.validation import validate_int
 
 
-def _as_matrix(name, x):
-    x = np.asarray(x, dtype="float64")
+def _check_batch(name, x):
     if x.ndim < 2 or len(x) == 0:
         raise ValueError(
             f"`{name}` must be a non-empty batch of samples (batch, ...). "
             f"Received: {name} with shape {x.shape}"
         )
+
+
+def _as_matrix(name, x):
+    x = np.asarray(x, dtype="float64")
+    _check_batch(name, x)
     if not np.isfinite(x).all():
         raise ValueError(
             f"`{name}` must be finite. Received: {int((~np.isfinite(x)).sum())} "
@@ -66,11 +70,7 @@ def features(samples, feature_network=None, batch_size=500):
         return _as_matrix("samples", samples)
     validate_int("batch_size", batch_size)
     samples = np.asarray(samples, dtype="float32")
-    if samples.ndim < 2 or len(samples) == 0:
-        raise ValueError(
-            "`samples` must be a non-empty batch (batch, ...). Received: samples "
-            f"with shape {samples.shape}"
-        )
+    _check_batch("samples", samples)
     batches = [
         feature_network.predict_on_batch(samples[i : i + batch_size])
         for i in range(0, len(samples), batch_size)

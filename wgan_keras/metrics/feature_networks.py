@@ -40,19 +40,32 @@ def mnist_classifier():
     return load_preset_model(CLASSIFIER, CLASSIFIER_FILE, kind="classifier")
 
 
-def mnist_features(classifier=None):
+def mnist_features(classifier=None, with_scores=False):
     """The classifier's penultimate layer: images -> 128 features.
 
     Args:
         classifier: an MNIST classifier with a layer named `"features"`;
             default the shipped `mnist_classifier()`.
+        with_scores: bool; also output the classifier's class scores, so one
+            pass over the images gives both.
+
+    Example:
+
+    ```python
+    features, scores = wk.metrics.features(
+        images, wk.metrics.mnist_features(with_scores=True)
+    )  # (n, 128), (n, 10)
+    ```
     """
     classifier = classifier or mnist_classifier()
-    return keras.Model(
-        classifier.input,
-        classifier.get_layer(FEATURES_LAYER).output,
-        name="mnist_features",
-    )
+    features = classifier.get_layer(FEATURES_LAYER).output
+    if with_scores:
+        return keras.Model(
+            classifier.input,
+            [features, classifier.output],
+            name="mnist_features_and_scores",
+        )
+    return keras.Model(classifier.input, features, name="mnist_features")
 
 
 class InceptionV3Features(keras.Model):
