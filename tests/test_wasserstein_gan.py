@@ -378,6 +378,29 @@ def test_clipping_rmsprop_steps_small_gradients_as_the_reference(gradient):
         assert 0.95 < -to_numpy(weight)[0] / (lr / np.sqrt(0.1)) <= 1.0
 
 
+def test_train_step_flushes_denormals_on_every_backend():
+    # TensorFlow and XLA flush denormal floats to zero on CPU; torch's step does
+    # too (`wgan_keras.backend.torch.flush_denormals`). Under the penalty the
+    # critic's output bias gets no gradient, so Adam's second moment of it only
+    # decays: 0.9 * 2**-127 is denormal unless the step flushes it to 0.
+    gan = tiny_toy_gan(critic_steps=1, seed=0)
+    gan.compile()
+    gan.fit(toy_data(64), batch_size=64, epochs=1, verbose=0)  # builds Adam
+    denormal = np.frombuffer(np.uint32(1 << 22).tobytes(), "float32")[0]  # 2**-127
+    assert 0 < denormal < np.finfo("float32").tiny
+    velocities = {
+        v.path: v for v in gan.critic_optimizer.variables if "velocity" in v.path
+    }
+    for variable in velocities.values():
+        variable.assign(np.full(variable.shape, denormal, "float32"))
+    gan.fit(toy_data(64, seed=1), batch_size=64, epochs=1, verbose=0)
+    np.testing.assert_array_equal(to_numpy(velocities["adam/score_bias_velocity"]), 0)
+    for path, variable in velocities.items():
+        value = to_numpy(variable)
+        assert not ((value > 0) & (value < np.finfo("float32").tiny)).any(), path
+    assert denormal * np.float32(1) == denormal  # outside the step: kept
+
+
 def test_penalty_interpolation_weight_is_uniform_per_sample():
     g = wk.networks.DCGANGenerator(4, (8, 8, 1), dim=4)
     c = wk.networks.DCGANCritic((8, 8, 1), dim=4)
