@@ -32,15 +32,15 @@ PRESETS = {
             "metadata.json": "863c19540898df658d72855d691712bcad0cb23d4108f4fa7d2e1a1266750033",
         },
     },
-    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 50,750 generator
+    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 64,500 generator
     # steps with a generator EMA (train_mnist.py), from the run restarted with
     # the papers' batch norm and RMSprop epsilons; a run still in progress
     # (runs/mnist_dcgan_clip).
     "mnist_dcgan_clip": {
         "sha256": {
-            "generator.keras": "73ed6d95742385ef69f1af277944319bd1574a547a64a7366e928f88eae3cfa0",
-            "grid.png": "ef09aaafb75342a52aeca069d3580dace76ef2d3b4471ee74b68978d5977e53e",
-            "metadata.json": "672f392d0d2ad29f49f8dbfd6eb7d1a3249d21314990e879737c3b6faaf518c5",
+            "generator.keras": "13ce251b21ed4c8d3908471a118e2c15b3a1edb35259d0eeec61306a4fca4065",
+            "grid.png": "ed9319a2954a9c601e6589c469e92261cfb1b26460de87c0907baa295c6f8b9e",
+            "metadata.json": "a48c0ac86ed032c2c380fdb43e0f52ebbe2a950ead84463ea75106dc069c50fa",
         },
     },
     # Spectral normalization, DCGAN at dim 32, MNIST, 69,000 generator steps
