@@ -269,6 +269,8 @@ def test_shipped_classifier_gives_128_features_and_is_accurate():
     logits = wk.metrics.features(images, wk.metrics.mnist_classifier())
     np.testing.assert_allclose(scores, logits, rtol=1e-5, atol=1e-6)
     assert scores.shape == (3, 10)
+    with pytest.raises(ValueError, match="Received: with_scores='yes'"):
+        wk.metrics.mnist_features(with_scores="yes")
     floor = metadata["real_data_floor"]
     # Train vs test MNIST in these features (10,000 each): small, not zero.
     assert 0.1 < floor["frechet_distance"] < 5.0

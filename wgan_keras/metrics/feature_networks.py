@@ -57,6 +57,11 @@ def mnist_features(classifier=None, with_scores=False):
     )  # (n, 128), (n, 10)
     ```
     """
+    if not isinstance(with_scores, bool):
+        raise ValueError(
+            "`with_scores` must be True or False. "
+            f"Received: with_scores={with_scores!r}"
+        )
     classifier = classifier or mnist_classifier()
     features = classifier.get_layer(FEATURES_LAYER).output
     if with_scores:
