@@ -109,6 +109,7 @@ def main(argv):
         steps_per_epoch,
         output_dir,
         command=" ".join(["python", "examples/train_mnist.py", *sys.argv[1:]]),
+        learning_rate_decay_start=FLAGS.learning_rate_decay_start,
     )
 
 

@@ -45,6 +45,12 @@ def define_flags(generator_steps, generator_steps_help, steps_per_epoch):
         "Keep an EMA of the generator with this decay (e.g. 0.999) and sample, "
         "save and export it; unset: none.",
     )
+    flags.DEFINE_integer(
+        "learning_rate_decay_start",
+        None,
+        "Generator step from which both learning rates fall linearly to 0 at "
+        "--generator_steps (0: WGAN-GP's CIFAR-10 code); unset: constant rates.",
+    )
     flags.DEFINE_bool(
         "smoke", False, "A few steps on synthetic data at tiny width (CI)."
     )
@@ -118,6 +124,13 @@ def schedule(settings):
         raise app.UsageError(
             "--generator_steps must be a multiple of --steps_per_epoch. "
             f"Received: --generator_steps={steps}, --steps_per_epoch={per_epoch}"
+        )
+    decay_start = settings.learning_rate_decay_start
+    if decay_start is not None and not 0 <= decay_start < steps:
+        raise app.UsageError(
+            "--learning_rate_decay_start must be >= 0 and < --generator_steps. "
+            f"Received: --learning_rate_decay_start={decay_start}, "
+            f"--generator_steps={steps}"
         )
     return steps, per_epoch, settings.dim
 
@@ -201,11 +214,21 @@ class RunRecord(keras.callbacks.Callback):
         wk.files.write_text(self.path, json.dumps(self.record, indent=2))
 
 
-def train(gan, images, held_out, steps, steps_per_epoch, output_dir, command):
+def train(
+    gan,
+    images,
+    held_out,
+    steps,
+    steps_per_epoch,
+    output_dir,
+    command,
+    learning_rate_decay_start=None,
+):
     """Fits `gan` resumably with grids, curves, TensorBoard and backups.
 
-    Rerunning with the same `output_dir` resumes from its backup. Returns the
-    paths written at the end.
+    Rerunning with the same `output_dir` resumes from its backup. With
+    `learning_rate_decay_start`, both learning rates fall linearly from that
+    generator step to 0 at `steps`. Returns the paths written at the end.
     """
     backup = wk.callbacks.BackupAndRestore(
         os.path.join(output_dir, "backup"), delete_checkpoint=False
@@ -224,6 +247,14 @@ def train(gan, images, held_out, steps, steps_per_epoch, output_dir, command):
         wk.callbacks.TensorBoard(os.path.join(output_dir, "tensorboard")),
         RunRecord(os.path.join(output_dir, "run.json"), command),
     ]
+    if learning_rate_decay_start is not None:
+        print(
+            "Learning rates fall linearly from generator step "
+            f"{learning_rate_decay_start} to 0 at {steps}."
+        )
+        callbacks.append(
+            wk.callbacks.LinearLearningRateDecay(learning_rate_decay_start, steps)
+        )
     gan.fit(
         images,
         epochs=steps // steps_per_epoch,

@@ -370,3 +370,111 @@ def test_backup_resumes_at_the_first_unfinished_epoch(tmp_path):
     )
     assert len(history.history["critic_loss"]) == 2  # epochs 1 and 2
     assert history.epoch == [1, 2]
+
+
+# ------------------------------------------------------------ LinearLearningRateDecay
+
+
+class EpochRates(keras.callbacks.Callback):
+    """Both learning rates at each epoch's start (after the decay set them)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rates = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.rates.append(
+            [
+                float(to_numpy(getattr(o, "inner_optimizer", o).learning_rate))
+                for o in (self.model.critic_optimizer, self.model.generator_optimizer)
+            ]
+        )
+
+
+@pytest.mark.parametrize("loss_scaled", [False, True])
+def test_linear_decay_sets_the_rates_by_generator_step_and_stops_at_zero(
+    loss_scaled,
+):
+    gan = toy_gan()
+    if loss_scaled:  # how a mixed_float16 GAN holds its optimizers
+        gan.compile(
+            critic_optimizer=keras.optimizers.LossScaleOptimizer(
+                keras.optimizers.Adam(2e-4)
+            ),
+            generator_optimizer=keras.optimizers.LossScaleOptimizer(
+                keras.optimizers.Adam(1e-4)
+            ),
+        )
+    else:
+        gan.compile(
+            critic_optimizer=keras.optimizers.Adam(2e-4),
+            generator_optimizer=keras.optimizers.Adam(1e-4),
+        )
+    data = toy_data(GROUP * STEPS_PER_EPOCH)
+    # Epochs start at generator steps 0, 4, 8, 12: factors 1, 1, 1/2, 0.
+    decay = wk.callbacks.LinearLearningRateDecay(start_step=4, end_step=12)
+    rates = EpochRates()
+    gan.fit(data, batch_size=BATCH, epochs=3, callbacks=[decay, rates], verbose=0)
+    before = [to_numpy(w) for w in gan.weights]
+    # A second fit keeps the compiled rates as the base, not the decayed ones.
+    gan.fit(
+        data,
+        batch_size=BATCH,
+        initial_epoch=3,
+        epochs=4,
+        callbacks=[decay, rates],
+        verbose=0,
+    )
+    expected = np.float32([[2e-4, 1e-4], [2e-4, 1e-4], [1e-4, 5e-5], [0.0, 0.0]])
+    np.testing.assert_allclose(rates.rates, expected, rtol=1e-6, atol=0)
+    # At rate 0 Adam's update is exactly 0: the last epoch left every weight.
+    for a, b in zip(before, gan.weights):
+        np.testing.assert_array_equal(a, to_numpy(b))
+    assert int(to_numpy(gan.generator_optimizer.iterations)) == 16
+
+
+def test_linear_decay_resumes_from_a_backup_at_the_backups_step(tmp_path):
+    data = toy_data(GROUP * STEPS_PER_EPOCH)
+    gan = toy_gan()
+    backup = wk.callbacks.BackupAndRestore(tmp_path, delete_checkpoint=False)
+    decay = wk.callbacks.LinearLearningRateDecay(start_step=0, end_step=16)
+    gan.fit(data, batch_size=BATCH, epochs=2, callbacks=[decay, backup], verbose=0)
+
+    fresh = toy_gan()  # compiled at 1e-4; the backup holds 1e-4 / 2 at step 8
+    rates = EpochRates()
+    fresh.fit(
+        data,
+        batch_size=BATCH,
+        epochs=3,
+        # The decay first: it must still see the restored step, not step 0.
+        callbacks=[
+            wk.callbacks.LinearLearningRateDecay(start_step=0, end_step=16),
+            wk.callbacks.BackupAndRestore(tmp_path, delete_checkpoint=False),
+            rates,
+        ],
+        verbose=0,
+    )
+    np.testing.assert_allclose(rates.rates, [[5e-5, 5e-5]], rtol=1e-6, atol=0)
+
+
+def test_linear_decay_refuses_bad_arguments():
+    with pytest.raises(ValueError, match=r"`start_step` must be an int >= 0. "):
+        wk.callbacks.LinearLearningRateDecay(start_step=-1, end_step=10)
+    with pytest.raises(ValueError, match=r"Received: end_step=True"):
+        wk.callbacks.LinearLearningRateDecay(start_step=0, end_step=True)
+    with pytest.raises(
+        ValueError, match=r"`end_step` must be > `start_step`. Received: "
+    ):
+        wk.callbacks.LinearLearningRateDecay(start_step=5, end_step=5)
+    decay = wk.callbacks.LinearLearningRateDecay(start_step=0, end_step=10)
+    with pytest.raises(ValueError, match=r"Received: a Sequential without them"):
+        decay.set_model(keras.Sequential([keras.layers.Dense(1)]))
+    gan = toy_gan()
+    gan.compile(
+        critic_optimizer=keras.optimizers.Adam(
+            keras.optimizers.schedules.ExponentialDecay(1e-4, 100, 0.5)
+        ),
+        generator_optimizer="adam",
+    )
+    with pytest.raises(ValueError, match=r"`critic_optimizer` has a schedule"):
+        decay.set_model(gan)

@@ -2,15 +2,27 @@ import json
 import os
 import subprocess
 import sys
+import types
 
 import keras
 import numpy as np
 import pytest
+from absl import app
 from PIL import Image
 
 import wgan_keras  # noqa: F401  (registers the classes for loading)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def examples_training():
+    """examples/training.py, the examples' shared module (not a package)."""
+    sys.path.insert(0, os.path.join(ROOT, "examples"))
+    try:
+        import training
+    finally:
+        sys.path.pop(0)
+    return training
 
 
 def test_toy_example_smoke_run_writes_its_outputs(tmp_path):
@@ -70,8 +82,10 @@ def test_image_example_smoke_run_trains_resumes_and_samples(
     tmp_path, script, image_shape
 ):
     out = tmp_path / "run"
-    stdout = run_example(script, "--smoke", f"--output_dir={out}")
+    decay = "--learning_rate_decay_start=0"  # epochs start at steps 0 and 2 of 4
+    stdout = run_example(script, "--smoke", decay, f"--output_dir={out}")
     assert f"Wrote {out / 'generator.keras'}" in stdout
+    assert "Learning rates fall linearly from generator step 0 to 0 at 4." in stdout
     grids = sorted(os.listdir(out / "grids"))
     assert grids == ["grid.gif", "grid_epoch_0001.png", "grid_epoch_0002.png"]
     side = 8 * (image_shape[0] + 2) + 2  # 64 samples, 8 x 8
@@ -86,9 +100,17 @@ def test_image_example_smoke_run_trains_resumes_and_samples(
     assert run["generator_steps"] == 4 and run["sessions"] == 1
     generator = keras.saving.load_model(out / "generator.keras")
     assert tuple(generator.output.shape[1:]) == image_shape
+    gan = keras.saving.load_model(out / "gan.keras")
+    for optimizer in (gan.critic_optimizer, gan.generator_optimizer):
+        # WGAN-GP's Adam(1e-4), halfway down at the second epoch's start.
+        np.testing.assert_allclose(
+            float(keras.ops.convert_to_numpy(optimizer.learning_rate)),
+            5e-5,
+            rtol=1e-6,
+        )
 
     # Rerunning the same command finds the backup: nothing left to train.
-    stdout = run_example(script, "--smoke", f"--output_dir={out}")
+    stdout = run_example(script, "--smoke", decay, f"--output_dir={out}")
     assert "Resuming from" in stdout and "at epoch 2" in stdout
     run = json.loads((out / "run.json").read_text())
     assert run["generator_steps"] == 4
@@ -165,11 +187,7 @@ def test_mnist_example_trains_on_several_devices_in_mixed_precision(tmp_path):
 
 def test_run_record_keeps_the_latest_generator_beside_run_json(tmp_path):
     # A long run can be evaluated or made a preset before it ends.
-    sys.path.insert(0, os.path.join(ROOT, "examples"))
-    try:
-        import training
-    finally:
-        sys.path.pop(0)
+    training = examples_training()
     gan = wgan_keras.WGANGP(
         wgan_keras.networks.MLPGenerator(latent_dim=2, output_shape=(2,), hidden_dim=8),
         wgan_keras.networks.MLPCritic(input_shape=(2,), hidden_dim=8),
@@ -192,3 +210,22 @@ def test_run_record_keeps_the_latest_generator_beside_run_json(tmp_path):
         atol=1e-6,
     )
     assert gan.sampling_generator is gan.ema_generator
+
+
+def test_examples_refuse_a_decay_start_outside_the_run():
+    training = examples_training()
+    settings = types.SimpleNamespace(
+        smoke=False,
+        generator_steps=1000,
+        steps_per_epoch=250,
+        dim=32,
+        learning_rate_decay_start=1000,
+    )
+    with pytest.raises(
+        app.UsageError,
+        match=r"--learning_rate_decay_start must be >= 0 and < --generator_steps. "
+        r"Received: --learning_rate_decay_start=1000, --generator_steps=1000",
+    ):
+        training.schedule(settings)
+    settings.learning_rate_decay_start = 750
+    assert training.schedule(settings) == (1000, 250, 32)

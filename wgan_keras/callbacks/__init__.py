@@ -9,6 +9,9 @@ from wgan_keras.callbacks.exact_wasserstein import (  # noqa: F401
     ExactWasserstein,
     exact_wasserstein_1,
 )
+from wgan_keras.callbacks.learning_rate_decay import (  # noqa: F401
+    LinearLearningRateDecay,
+)
 from wgan_keras.callbacks.sample_grid import SampleGrid  # noqa: F401
 from wgan_keras.callbacks.tensorboard import TensorBoard  # noqa: F401
 from wgan_keras.callbacks.wasserstein_logger import WassersteinLogger  # noqa: F401
