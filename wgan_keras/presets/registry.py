@@ -32,25 +32,25 @@ PRESETS = {
             "metadata.json": "863c19540898df658d72855d691712bcad0cb23d4108f4fa7d2e1a1266750033",
         },
     },
-    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 64,500 generator
-    # steps with a generator EMA (train_mnist.py), from the run restarted with
-    # the papers' batch norm and RMSprop epsilons; a run still in progress
-    # (runs/mnist_dcgan_clip).
+    # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 75,000 generator
+    # steps with a generator EMA, the learning rates falling linearly to 0 over
+    # the last 10,000 (train_mnist.py), from the run restarted with the papers'
+    # batch norm and RMSprop epsilons (runs/mnist_dcgan_clip).
     "mnist_dcgan_clip": {
         "sha256": {
-            "generator.keras": "13ce251b21ed4c8d3908471a118e2c15b3a1edb35259d0eeec61306a4fca4065",
-            "grid.png": "ed9319a2954a9c601e6589c469e92261cfb1b26460de87c0907baa295c6f8b9e",
-            "metadata.json": "a48c0ac86ed032c2c380fdb43e0f52ebbe2a950ead84463ea75106dc069c50fa",
+            "generator.keras": "a166be3c79e2b84be0b5fe3fd578ebe77ea2751528da6bbd99a030b756f26509",
+            "grid.png": "8aa6c6bbd09f23897bf05fd88c4782431dfc05aa2399533596633512cfc63b9e",
+            "metadata.json": "e0f5889c9d7dba9380b10198de2ea806dcc27bfdd1d3dcc83b41dba731a75db0",
         },
     },
-    # Spectral normalization, DCGAN at dim 32, MNIST, 69,000 generator steps
-    # with a generator EMA (train_mnist.py); a run still in progress
-    # (runs/mnist_dcgan_sn).
+    # Spectral normalization, DCGAN at dim 32, MNIST, 79,500 generator steps
+    # with a generator EMA, the learning rates falling linearly to 0 over the
+    # last 10,000 (train_mnist.py; runs/mnist_dcgan_sn).
     "mnist_dcgan_sn": {
         "sha256": {
-            "generator.keras": "47b43dc1cf64dbf33f9ca998f631c19c05b45cc77da6e2348a0f746a54098c47",
-            "grid.png": "1155b1d68d7778ef12d9605793ec3f416d8593ae9b8132bbe011787ae01ac0a9",
-            "metadata.json": "2e994a8ace570f4f5bb0046b6d0545e44dbcb0d27f2603db0a384fd2164dda53",
+            "generator.keras": "19e0d504679217bcc5f3886fc09e941674d07d285c9cc387d37cba1fa414945c",
+            "grid.png": "0f03d5280c6a21cd485c5a757d049ae6d79ea5c588d27b21da272f90629576fc",
+            "metadata.json": "292cf9b896382bc20ede7a99da0e00bb417a77fb1988d9674e895f4d71d09a3a",
         },
     },
 }
