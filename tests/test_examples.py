@@ -223,9 +223,14 @@ def test_examples_refuse_a_decay_start_outside_the_run():
     )
     with pytest.raises(
         app.UsageError,
-        match=r"--learning_rate_decay_start must be >= 0 and < --generator_steps. "
-        r"Received: --learning_rate_decay_start=1000, --generator_steps=1000",
+        match=r"--learning_rate_decay_start must be >= 0 and < --generator_steps "
+        r"\(1000\). Received: --learning_rate_decay_start=1000",
     ):
         training.schedule(settings)
     settings.learning_rate_decay_start = 750
     assert training.schedule(settings) == (1000, 250, 32)
+    settings.smoke = True  # 4 generator steps
+    with pytest.raises(app.UsageError, match=r"--generator_steps \(4\)"):
+        training.schedule(settings)
+    settings.learning_rate_decay_start = 3
+    assert training.schedule(settings) == (4, 2, 8)
