@@ -23,13 +23,14 @@ PRESETS = {
             "metadata.json": "3d037c737e9afb8a23eaa8cbb2f6dd308c227a9f350f882a24d39c68ec367dd5",
         },
     },
-    # WGAN-GP, DCGAN at dim 32, MNIST, 30,000 generator steps with a generator
-    # EMA (train_mnist.py); a run still in progress (runs/mnist_dcgan_gp).
+    # WGAN-GP, DCGAN at dim 32, MNIST, 36,000 generator steps with a generator
+    # EMA, the learning rates falling linearly to 0 over the last 6,000
+    # (train_mnist.py; resume point in runs/mnist_dcgan_gp).
     "mnist_dcgan_gp": {
         "sha256": {
-            "generator.keras": "b08163d69435fc4f823c5868d259d8ac3311752b6667a0e6b0076401db5a7057",
-            "grid.png": "c443ae8e7feb7363a1cff4b684527df4b62db72001cd94f1c741a6b81cc50532",
-            "metadata.json": "863c19540898df658d72855d691712bcad0cb23d4108f4fa7d2e1a1266750033",
+            "generator.keras": "f9614c927e78fa7a21f73c17f9a231c8f3c29f845504bad80f78b03d3d226abe",
+            "grid.png": "8ec35c34d5eb2d2e0d41327499a022e1bc84ebd59f65b90a0fff3acc7779f8fc",
+            "metadata.json": "60cb7b3e24a2e28198f66e67eb833aed181528fa8b9f0e6845035443b4991695",
         },
     },
     # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 75,000 generator
