@@ -119,7 +119,7 @@ class WassersteinLogger(keras.callbacks.Callback):
         for name, key in (("steps", "step"), ("epochs", "epoch")):
             path = os.path.join(self.log_dir, f"{name}.csv")
             if os.path.exists(path):
-                records = _read_csv(path)
+                records = _read_csv(path, key)
                 if key in records:
                     setattr(self, f"{key}_logs", records)
         _truncate(self.step_logs, "step", lambda s: s <= step)
@@ -237,13 +237,17 @@ def _held_out(data, count, seed):
     return x[np.sort(rows)].astype("float32")
 
 
-def _read_csv(path):
+def _read_csv(path, key):
+    """Columns of a CSV written by `_write_csv`; the index `key` as ints."""
     with open(path, newline="") as f:
         rows = list(csv.reader(f))
     if not rows:
         return {}
     names = rows[0]
-    return {name: [float(row[i]) for row in rows[1:]] for i, name in enumerate(names)}
+    return {
+        name: [(int if name == key else float)(row[i]) for row in rows[1:]]
+        for i, name in enumerate(names)
+    }
 
 
 def _truncate(records, key, keep):
