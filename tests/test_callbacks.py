@@ -121,11 +121,12 @@ def test_logger_continues_its_csv_files_after_resuming(tmp_path):
     assert steps["step"] == [float(s) for s in range(1, 3 * STEPS_PER_EPOCH + 1)]
     assert read_csv(tmp_path / "epochs.csv")["epoch"] == [0.0, 1.0, 2.0]
     # The rows read back from the first run keep their integer indices.
-    for name, count in (("steps", 3 * STEPS_PER_EPOCH), ("epochs", 3)):
+    for name, indices in (
+        ("steps", range(1, 3 * STEPS_PER_EPOCH + 1)),
+        ("epochs", range(3)),
+    ):
         rows = (tmp_path / f"{name}.csv").read_text().splitlines()[1:]
-        indices = [row.split(",")[0] for row in rows]
-        first = 1 if name == "steps" else 0
-        assert indices == [str(i) for i in range(first, first + count)]
+        assert [row.split(",")[0] for row in rows] == [str(i) for i in indices]
 
 
 def test_logger_every_n_steps_keeps_every_nth_step(tmp_path):
