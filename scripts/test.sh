@@ -17,6 +17,15 @@ workers=$((cores < 4 ? cores : 4))
 threads=$((cores / workers))
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$threads}"
 export TF_NUM_INTRAOP_THREADS="${TF_NUM_INTRAOP_THREADS:-$threads}"
+# JAX compiles every train step with XLA, and most tests compile the same few
+# small programs: a compilation cache shared by the workers and the processes
+# they start, fresh for each run and removed after it, compiles each once
+# (test_wasserstein_gan.py on JAX: 153 s without it, 107 s with it, one core).
+jax_cache=$(mktemp -d -t wgan-keras-jax-cache.XXXXXX)
+trap 'rm -rf "$jax_cache"' EXIT
+export JAX_COMPILATION_CACHE_DIR="$jax_cache"
+export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0
+export JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES=0
 for backend in "${backends[@]}"; do
   echo "=== KERAS_BACKEND=$backend"
   KERAS_BACKEND=$backend .venv/bin/python -m pytest tests -q -p no:cacheprovider \

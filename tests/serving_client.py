@@ -1,11 +1,19 @@
-"""Calls an exported generator the way TF Serving does: TensorFlow only.
+"""Calls exported generators the way TF Serving does: TensorFlow only.
 
-Run as `python tests/serving_client.py SAVED_MODEL INPUTS.npz OUTPUTS.npz`.
-Importing wgan_keras is blocked, so the SavedModel must stand on its own.
+A long-lived process, like a model server: it reads one request per line on
+stdin, `{"saved_model": ..., "inputs": ..., "outputs": ...}` (an .npz of `z`,
+`seeds` and `num_samples` in, an .npz of every signature's outputs out), loads
+that SavedModel afresh, and answers one line on stdout: `{"ok": true}` or
+`{"error": "<traceback>"}`. Importing wgan_keras is blocked, so each
+SavedModel must stand on its own.
+
+    python tests/serving_client.py
 """
 
 import importlib.abc
+import json
 import sys
+import traceback
 
 
 class _Block(importlib.abc.MetaPathFinder):
@@ -21,13 +29,14 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 
-def main(saved_model, inputs_path, outputs_path):
+def serve(saved_model, inputs_path, outputs_path):
     inputs = np.load(inputs_path)
     model = tf.saved_model.load(saved_model)
     serving_default = model.signatures["serving_default"]
     generate = model.signatures["generate"]
-    outputs = {"serving_default/images": serving_default(z=tf.constant(inputs["z"]))}
-    outputs["serving_default/images"] = outputs["serving_default/images"]["images"]
+    outputs = {
+        "serving_default/images": serving_default(z=tf.constant(inputs["z"]))["images"]
+    }
     for i, seed in enumerate(inputs["seeds"]):
         result = generate(
             seed=tf.constant(seed, tf.int64),
@@ -38,5 +47,16 @@ def main(saved_model, inputs_path, outputs_path):
     np.savez(outputs_path, **{k: v.numpy() for k, v in outputs.items()})
 
 
+def main():
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            serve(request["saved_model"], request["inputs"], request["outputs"])
+            answer = {"ok": True}
+        except Exception:  # the test reports it; the process serves on
+            answer = {"error": traceback.format_exc()}
+        print(json.dumps(answer), flush=True)
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main()

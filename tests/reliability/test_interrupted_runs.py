@@ -37,9 +37,15 @@ def finished(backup_dir, out, *flags):
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory):
+def uninterrupted_run(tmp_path_factory):
+    """The uninterrupted run: its backup folder and its final state."""
     folder = tmp_path_factory.mktemp("uninterrupted")
-    return finished(folder / "backup", folder / "state.npz")
+    return folder / "backup", finished(folder / "backup", folder / "state.npz")
+
+
+@pytest.fixture
+def uninterrupted(uninterrupted_run):
+    return uninterrupted_run[1]
 
 
 def assert_same_state(actual, expected):
@@ -87,14 +93,12 @@ def test_sigkill_while_writing_a_backup_keeps_the_previous_one(tmp_path, uninter
     ]
 
 
-def test_a_finished_run_run_again_trains_no_further(tmp_path, uninterrupted):
-    backup = tmp_path / "backup"
-    first = finished(backup, tmp_path / "first.npz")
+def test_a_finished_run_run_again_trains_no_further(tmp_path, uninterrupted_run):
+    backup, uninterrupted = uninterrupted_run
     assert committed_backup(backup) == {
         "epoch": 3,
         "step": 0,
         "weights": "backup-000003-000000000.weights.h5",
     }
     again = finished(backup, tmp_path / "again.npz")
-    assert_same_state(first, uninterrupted)
     assert_same_state(again, uninterrupted)
