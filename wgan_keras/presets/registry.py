@@ -44,14 +44,15 @@ PRESETS = {
             "metadata.json": "e0f5889c9d7dba9380b10198de2ea806dcc27bfdd1d3dcc83b41dba731a75db0",
         },
     },
-    # Spectral normalization, DCGAN at dim 32, MNIST, 79,500 generator steps
-    # with a generator EMA, the learning rates falling linearly to 0 over the
-    # last 10,000 (train_mnist.py; runs/mnist_dcgan_sn).
+    # Spectral normalization, DCGAN at dim 32, one critic step per generator
+    # step, MNIST, 120,000 generator steps with a generator EMA, the learning
+    # rates falling linearly to 0 over the last 20,000 (train_mnist.py;
+    # runs/mnist_dcgan_sn_n1).
     "mnist_dcgan_sn": {
         "sha256": {
-            "generator.keras": "19e0d504679217bcc5f3886fc09e941674d07d285c9cc387d37cba1fa414945c",
-            "grid.png": "0f03d5280c6a21cd485c5a757d049ae6d79ea5c588d27b21da272f90629576fc",
-            "metadata.json": "292cf9b896382bc20ede7a99da0e00bb417a77fb1988d9674e895f4d71d09a3a",
+            "generator.keras": "09f4d998442c6d86a82b1048a0e63364992b03526cf320d675a141cfd410c048",
+            "grid.png": "e4c2a4ff4d78ebbd4ef1e954f75309398bcc575755c34d7fe584e50ad406bd85",
+            "metadata.json": "06f5b24af6dfd8fbccf8d27547c66448dd3e0c90cc07d66cb2314c3a2aef6712",
         },
     },
 }
