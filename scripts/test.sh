@@ -21,6 +21,8 @@ export TF_NUM_INTRAOP_THREADS="${TF_NUM_INTRAOP_THREADS:-$threads}"
 # small programs: a compilation cache shared by the workers and the processes
 # they start, fresh for each run and removed after it, compiles each once
 # (test_wasserstein_gan.py on JAX: 153 s without it, 107 s with it, one core).
+# An entry another process is still writing reads as a miss, with a warning:
+# JAX then compiles, so the cache can only save time.
 jax_cache=$(mktemp -d -t wgan-keras-jax-cache.XXXXXX)
 trap 'rm -rf "$jax_cache"' EXIT
 export JAX_COMPILATION_CACHE_DIR="$jax_cache"
