@@ -32,6 +32,7 @@ def test_toy_example_smoke_run_writes_its_outputs(tmp_path):
             sys.executable,
             os.path.join(ROOT, "examples", "train_toy.py"),
             "--smoke",
+            "--gp_weight=0.1",
             f"--output_dir={tmp_path}",
         ],
         env=env,
@@ -40,6 +41,7 @@ def test_toy_example_smoke_run_writes_its_outputs(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "Training WGANGP (gp_weight 0.1) on 8 Gaussians" in result.stdout
     assert "Modes covered:" in result.stdout
     with Image.open(tmp_path / "samples.png") as image:
         assert image.size == (512, 512) and image.mode == "RGB"
@@ -141,6 +143,29 @@ def test_mnist_example_fails_fast_without_its_data(tmp_path):
     )
     assert result.returncode != 0
     assert "No such .npz file" in result.stderr
+
+
+def test_toy_example_refuses_a_penalty_weight_without_the_penalty(tmp_path):
+    env = dict(os.environ, KERAS_BACKEND=keras.config.backend())
+    result = subprocess.run(
+        [
+            sys.executable,
+            os.path.join(ROOT, "examples", "train_toy.py"),
+            "--method=sn",
+            "--gp_weight=0.1",
+            f"--output_dir={tmp_path / 'toy'}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert (
+        "--gp_weight applies to --method=gp only. Received: --method=sn "
+        "--gp_weight=0.1" in result.stderr
+    )
+    assert not (tmp_path / "toy").exists()
 
 
 def test_mnist_example_trains_on_several_devices_in_mixed_precision(tmp_path):
