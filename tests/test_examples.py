@@ -25,24 +25,36 @@ def examples_training():
     return training
 
 
-def test_toy_example_smoke_run_writes_its_outputs(tmp_path):
-    env = dict(os.environ, KERAS_BACKEND=keras.config.backend())
-    result = subprocess.run(
-        [
-            sys.executable,
-            os.path.join(ROOT, "examples", "train_toy.py"),
-            "--smoke",
-            "--gp_weight=0.1",
-            f"--output_dir={tmp_path}",
-        ],
-        env=env,
+def example_process(name, *flags, timeout=600, **env):
+    """Runs `examples/<name>` with `flags` on this backend; the finished process.
+
+    `env` adds environment variables (e.g. `XLA_FLAGS`)."""
+    return subprocess.run(
+        [sys.executable, os.path.join(ROOT, "examples", name), *flags],
+        env=dict(os.environ, KERAS_BACKEND=keras.config.backend(), **env),
         capture_output=True,
         text=True,
+        timeout=timeout,
+    )
+
+
+def run_example(name, *flags, timeout=600):
+    """Runs an example that must succeed; its stdout."""
+    result = example_process(name, *flags, timeout=timeout)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_toy_example_smoke_run_writes_its_outputs(tmp_path):
+    stdout = run_example(
+        "train_toy.py",
+        "--smoke",
+        "--gp_weight=0.1",
+        f"--output_dir={tmp_path}",
         timeout=300,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Training WGANGP (gp_weight 0.1) on 8 Gaussians" in result.stdout
-    assert "Modes covered:" in result.stdout
+    assert "Training WGANGP (gp_weight 0.1) on 8 Gaussians" in stdout
+    assert "Modes covered:" in stdout
     with Image.open(tmp_path / "samples.png") as image:
         assert image.size == (512, 512) and image.mode == "RGB"
     with Image.open(tmp_path / "wasserstein.png") as image:
@@ -61,19 +73,6 @@ def test_toy_example_smoke_run_writes_its_outputs(tmp_path):
     assert all(float(row.split(",")[5]) > 0 for row in rows[1:])  # exact W1
     generator = keras.saving.load_model(tmp_path / "generator.keras")
     assert tuple(generator.output.shape) == (None, 2)
-
-
-def run_example(name, *flags):
-    env = dict(os.environ, KERAS_BACKEND=keras.config.backend())
-    result = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "examples", name), *flags],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
 
 
 @pytest.mark.parametrize(
@@ -128,17 +127,10 @@ def test_image_example_smoke_run_trains_resumes_and_samples(
 
 
 def test_mnist_example_fails_fast_without_its_data(tmp_path):
-    env = dict(os.environ, KERAS_BACKEND=keras.config.backend())
-    result = subprocess.run(
-        [
-            sys.executable,
-            os.path.join(ROOT, "examples", "train_mnist.py"),
-            f"--data={tmp_path / 'missing.npz'}",
-            f"--output_dir={tmp_path}",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
+    result = example_process(
+        "train_mnist.py",
+        f"--data={tmp_path / 'missing.npz'}",
+        f"--output_dir={tmp_path}",
         timeout=300,
     )
     assert result.returncode != 0
@@ -146,18 +138,11 @@ def test_mnist_example_fails_fast_without_its_data(tmp_path):
 
 
 def test_toy_example_refuses_a_penalty_weight_without_the_penalty(tmp_path):
-    env = dict(os.environ, KERAS_BACKEND=keras.config.backend())
-    result = subprocess.run(
-        [
-            sys.executable,
-            os.path.join(ROOT, "examples", "train_toy.py"),
-            "--method=sn",
-            "--gp_weight=0.1",
-            f"--output_dir={tmp_path / 'toy'}",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
+    result = example_process(
+        "train_toy.py",
+        "--method=sn",
+        "--gp_weight=0.1",
+        f"--output_dir={tmp_path / 'toy'}",
         timeout=300,
     )
     assert result.returncode != 0
@@ -174,19 +159,14 @@ def test_mnist_example_trains_on_several_devices_in_mixed_precision(tmp_path):
     # devices, torch refuses a --distribute flag with the backend it needs.
     backend = keras.config.backend()
     mode = {"tensorflow": "mirrored", "jax": "data_parallel", "torch": "none"}[backend]
-    env = dict(
-        os.environ,
-        KERAS_BACKEND=backend,
-        XLA_FLAGS="--xla_force_host_platform_device_count=2",
-    )
-    flags = ["--smoke", f"--distribute={mode}", "--dtype_policy=mixed_bfloat16"]
-    result = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "examples", "train_mnist.py"), *flags]
-        + [f"--output_dir={tmp_path / 'run'}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    two_devices = {"XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+    result = example_process(
+        "train_mnist.py",
+        "--smoke",
+        f"--distribute={mode}",
+        "--dtype_policy=mixed_bfloat16",
+        f"--output_dir={tmp_path / 'run'}",
+        **two_devices,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     if backend == "jax":
@@ -195,13 +175,13 @@ def test_mnist_example_trains_on_several_devices_in_mixed_precision(tmp_path):
     generator = keras.saving.load_model(tmp_path / "run" / "generator.keras")
     assert all(w.dtype == "float32" for w in generator.weights)
     if backend == "torch":
-        refused = subprocess.run(
-            [sys.executable, os.path.join(ROOT, "examples", "train_mnist.py")]
-            + ["--smoke", "--distribute=data_parallel", f"--output_dir={tmp_path}"],
-            env=env,
-            capture_output=True,
-            text=True,
+        refused = example_process(
+            "train_mnist.py",
+            "--smoke",
+            "--distribute=data_parallel",
+            f"--output_dir={tmp_path}",
             timeout=300,
+            **two_devices,
         )
         assert refused.returncode != 0
         assert (
