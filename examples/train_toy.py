@@ -160,6 +160,7 @@ def main(argv):
         gan.sampling_generator.save(tmp)
     run = {
         "command": " ".join(["python", "examples/train_toy.py", *sys.argv[1:]]),
+        "networks": wk.presets.describe_networks(gan),
         "wall_seconds": seconds,
         "generator_steps": int(
             ops.convert_to_numpy(gan.generator_optimizer.iterations)

@@ -181,7 +181,7 @@ def compiled_gan(settings, image_shape, dim):
 
 
 class RunRecord(keras.callbacks.Callback):
-    """Keeps run.json (command, generator steps, wall time, across resumes).
+    """Keeps run.json (command, networks, generator steps, wall time, across resumes).
 
     At each epoch's end it also writes the sampling generator (the EMA one
     where there is one) to generator.keras beside run.json, so that a long run
@@ -201,6 +201,7 @@ class RunRecord(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.record["sessions"] += 1
+        self.record["networks"] = wk.presets.describe_networks(self.model)
         self._start = time.time()
         self._base = self.record["wall_seconds"]
 

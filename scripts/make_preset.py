@@ -1,6 +1,7 @@
 """Turns a finished training run into a preset in saved_models/.
 
-Reads the run folder of an example (its `generator.keras` and `run.json`),
+Reads the run folder of an example (its `generator.keras` and `run.json`,
+which describes the networks and how they trained),
 measures the generator with `wgan_keras.evaluation` (the protocol that
 `wgan-keras evaluate` repeats), writes `saved_models/<name>/` atomically
 (model, metadata.json, grid.png) and prints the registry entry to paste into
@@ -50,6 +51,13 @@ def main(argv):
     )
     with open(os.path.join(FLAGS.run_dir, "run.json")) as f:
         run = json.load(f)
+    if "networks" not in run:
+        raise app.UsageError(
+            "The run's run.json must describe its networks (`networks`, which "
+            "the examples' training scripts write). Received: "
+            f"--run_dir={FLAGS.run_dir} with a run.json without `networks`"
+        )
+    networks = run.pop("networks")
     metrics = evaluation.evaluate_generator(
         generator, FLAGS.data, seed=FLAGS.seed, mnist_path=FLAGS.mnist
     )
@@ -62,6 +70,7 @@ def main(argv):
         "data": FLAGS.data,
         "method": FLAGS.method,
         "generator": generator.get_config(),
+        "networks": networks,
         "latent_dim": generator.input_shape[-1],
         "training": run,
         "metrics": metrics,

@@ -25,12 +25,12 @@ def examples_training():
     return training
 
 
-def example_process(name, *flags, timeout=600, **env):
-    """Runs `examples/<name>` with `flags` on this backend; the finished process.
+def example_process(name, *flags, timeout=600, folder="examples", **env):
+    """Runs `<folder>/<name>` with `flags` on this backend; the finished process.
 
     `env` adds environment variables (e.g. `XLA_FLAGS`)."""
     return subprocess.run(
-        [sys.executable, os.path.join(ROOT, "examples", name), *flags],
+        [sys.executable, os.path.join(ROOT, folder, name), *flags],
         env=dict(os.environ, KERAS_BACKEND=keras.config.backend(), **env),
         capture_output=True,
         text=True,
@@ -74,6 +74,41 @@ def test_toy_example_smoke_run_writes_its_outputs(tmp_path):
     generator = keras.saving.load_model(tmp_path / "generator.keras")
     assert tuple(generator.output.shape) == (None, 2)
 
+    # run.json describes the networks; scripts/make_preset.py makes the run a
+    # preset (in a folder of its own) whose metadata carries them.
+    run = json.loads((tmp_path / "run.json").read_text())
+    networks = run["networks"]
+    assert networks["generator"]["class_name"] == "MLPGenerator"
+    assert networks["critic"]["class_name"] == "MLPCritic"
+    assert networks["generator"]["parameters"] == generator.count_params()
+    presets = tmp_path / "saved_models"
+    make_preset = ("make_preset.py", "--name=toy", f"--run_dir={tmp_path}")
+    result = example_process(
+        *make_preset,
+        "--data=gaussians8",
+        folder="scripts",
+        WGAN_KERAS_SAVED_MODELS=str(presets),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    metadata = json.loads((presets / "toy" / "metadata.json").read_text())
+    assert metadata["networks"] == networks
+    assert metadata["training"] == {k: v for k, v in run.items() if k != "networks"}
+
+    del run["networks"]  # a run.json from before the examples wrote them
+    (tmp_path / "run.json").write_text(json.dumps(run))
+    result = example_process(
+        *make_preset,
+        "--data=gaussians8",
+        folder="scripts",
+        WGAN_KERAS_SAVED_MODELS=str(tmp_path / "other"),
+    )
+    assert result.returncode != 0
+    assert (
+        f"Received: --run_dir={tmp_path} with a run.json without `networks`"
+        in result.stderr
+    )
+    assert not (tmp_path / "other").exists()
+
 
 @pytest.mark.parametrize(
     "script, image_shape",
@@ -101,6 +136,11 @@ def test_image_example_smoke_run_trains_resumes_and_samples(
     assert run["generator_steps"] == 4 and run["sessions"] == 1
     generator = keras.saving.load_model(out / "generator.keras")
     assert tuple(generator.output.shape[1:]) == image_shape
+    critic = run["networks"]["critic"]
+    assert critic["class_name"] == "DCGANCritic"
+    assert critic["config"]["image_shape"] == list(image_shape)
+    assert critic["config"]["batch_norm"] is False  # WGAN-GP, the default
+    assert run["networks"]["generator"]["parameters"] == generator.count_params()
     gan = keras.saving.load_model(out / "gan.keras")
     for optimizer in (gan.critic_optimizer, gan.generator_optimizer):
         # WGAN-GP's Adam(1e-4), halfway down at the second epoch's start.

@@ -38,6 +38,42 @@ def test_every_preset_loads_by_name_and_generates():
             assert grid.size[0] > 0
 
 
+# Each method's critic: no batch norm under the gradient penalty (WGAN-GP),
+# batch norm with weight clipping (the WGAN code's DCGAN critic), spectral
+# normalization for SN-GAN.
+CRITIC_NORMALIZATION = {
+    "gp": {"batch_norm": False, "spectral_norm": False},
+    "clip": {"batch_norm": True, "spectral_norm": False},
+    "sn": {"batch_norm": False, "spectral_norm": True},
+}
+
+
+def test_preset_metadata_describes_both_networks():
+    for name, metadata in wk.list_generators().items():
+        networks = metadata["networks"]
+        assert sorted(networks) == ["critic", "generator"]
+        generator = wk.load_generator(name)
+        # The described generator, given the shipped weights, is the shipped one.
+        rebuilt = keras.saving.deserialize_keras_object(networks["generator"])
+        assert rebuilt.count_params() == networks["generator"]["parameters"]
+        assert rebuilt.count_params() == generator.count_params()
+        rebuilt.set_weights(generator.get_weights())
+        z = np.random.default_rng(0).standard_normal((8, metadata["latent_dim"]))
+        z = z.astype("float32")
+        np.testing.assert_allclose(
+            keras.ops.convert_to_numpy(rebuilt(z)),
+            keras.ops.convert_to_numpy(generator(z)),
+            rtol=1e-5,
+            atol=1e-5,
+        )
+        critic = keras.saving.deserialize_keras_object(networks["critic"])
+        assert critic.count_params() == networks["critic"]["parameters"]
+        assert critic.input_shape[1:] == generator.output_shape[1:]
+        config = networks["critic"]["config"]
+        for key, value in CRITIC_NORMALIZATION[metadata["method"]].items():
+            assert config.get(key, False) == value, (name, key)
+
+
 def test_toy_preset_metadata_matches_its_samples():
     # The recorded metrics come from the evaluation protocol's samples.
     generator = wk.load_generator("gaussians8_mlp_gp")

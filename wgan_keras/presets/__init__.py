@@ -1,6 +1,7 @@
 """Pretrained generators in `saved_models/`, loadable by name."""
 
 from wgan_keras.presets.presets import (  # noqa: F401
+    describe_networks,
     list_generators,
     load_generator,
     load_preset_model,

@@ -118,6 +118,41 @@ def list_generators():
     return {name: read_metadata(name) for name in _names("generator")}
 
 
+def describe_networks(gan):
+    """A GAN's two networks as a preset's `metadata.json` records them.
+
+    Each entry is the network's Keras serialization (its class and constructor
+    arguments, from which `keras.saving.deserialize_keras_object` builds the
+    same architecture, untrained) and its parameter count. The examples write
+    it into their `run.json`, and `scripts/make_preset.py` copies it into the
+    preset's metadata as `networks`.
+
+    Args:
+        gan: a `wk.WassersteinGAN`; its `generator` and `critic` are described
+            (not the generator EMA, a copy of the generator).
+
+    Returns:
+        `{"generator": {...}, "critic": {...}}`, each a JSON-serializable dict
+        with `class_name`, `config` and `parameters`.
+
+    Example:
+
+    ```python
+    wk.presets.describe_networks(gan)["critic"]["parameters"]
+    # A preset's critic, rebuilt (untrained) from its metadata:
+    networks = wk.presets.read_metadata("mnist_dcgan_clip")["networks"]
+    critic = keras.saving.deserialize_keras_object(networks["critic"])
+    ```
+    """
+    return {
+        role: {
+            **keras.saving.serialize_keras_object(network),
+            "parameters": int(network.count_params()),
+        }
+        for role, network in (("generator", gan.generator), ("critic", gan.critic))
+    }
+
+
 def _without_optimizer(model):
     """`model`, or an uncompiled copy with its weights when it has an optimizer.
 

@@ -20,7 +20,7 @@ PRESETS = {
         "sha256": {
             "generator.keras": "bbac4d1cc470a800b18796509a7dedc333062715c87cce42f36c30cd060c270c",
             "grid.png": "8f4d57ff6663268895233ca80ea92b2d4aab87c82fcaf3422c1d1811a848963d",
-            "metadata.json": "3d037c737e9afb8a23eaa8cbb2f6dd308c227a9f350f882a24d39c68ec367dd5",
+            "metadata.json": "26997e76037ec612ed1979a7145e6d0ac8f5842de52722a2e355a00ff9ba738c",
         },
     },
     # WGAN-GP, DCGAN at dim 32, MNIST, 36,000 generator steps with a generator
@@ -30,7 +30,7 @@ PRESETS = {
         "sha256": {
             "generator.keras": "f9614c927e78fa7a21f73c17f9a231c8f3c29f845504bad80f78b03d3d226abe",
             "grid.png": "8ec35c34d5eb2d2e0d41327499a022e1bc84ebd59f65b90a0fff3acc7779f8fc",
-            "metadata.json": "60cb7b3e24a2e28198f66e67eb833aed181528fa8b9f0e6845035443b4991695",
+            "metadata.json": "44aee00f0c44508ecdc64a15c2c5b693ac214f47e2bda8b865b396e1e34a613f",
         },
     },
     # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 75,000 generator
@@ -41,7 +41,7 @@ PRESETS = {
         "sha256": {
             "generator.keras": "a166be3c79e2b84be0b5fe3fd578ebe77ea2751528da6bbd99a030b756f26509",
             "grid.png": "8aa6c6bbd09f23897bf05fd88c4782431dfc05aa2399533596633512cfc63b9e",
-            "metadata.json": "e0f5889c9d7dba9380b10198de2ea806dcc27bfdd1d3dcc83b41dba731a75db0",
+            "metadata.json": "a4f752015065629628c9230d6d213692dc72e6ee7c52c91b15f29eb9329d4f45",
         },
     },
     # Spectral normalization, DCGAN at dim 32, one critic step per generator
@@ -52,7 +52,7 @@ PRESETS = {
         "sha256": {
             "generator.keras": "09f4d998442c6d86a82b1048a0e63364992b03526cf320d675a141cfd410c048",
             "grid.png": "e4c2a4ff4d78ebbd4ef1e954f75309398bcc575755c34d7fe584e50ad406bd85",
-            "metadata.json": "06f5b24af6dfd8fbccf8d27547c66448dd3e0c90cc07d66cb2314c3a2aef6712",
+            "metadata.json": "21cb8737c258b8e11983d93f0335cbf3dbefac5910acbfcb5093a663926f7957",
         },
     },
 }
