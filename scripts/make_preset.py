@@ -46,9 +46,6 @@ def grid_of(generator, data, seed):
 
 def main(argv):
     del argv
-    generator = keras.saving.load_model(
-        os.path.join(FLAGS.run_dir, "generator.keras"), compile=False, safe_mode=True
-    )
     with open(os.path.join(FLAGS.run_dir, "run.json")) as f:
         run = json.load(f)
     if "networks" not in run:
@@ -58,6 +55,9 @@ def main(argv):
             f"--run_dir={FLAGS.run_dir} with a run.json without `networks`"
         )
     networks = run.pop("networks")
+    generator = keras.saving.load_model(
+        os.path.join(FLAGS.run_dir, "generator.keras"), compile=False, safe_mode=True
+    )
     metrics = evaluation.evaluate_generator(
         generator, FLAGS.data, seed=FLAGS.seed, mnist_path=FLAGS.mnist
     )

@@ -81,14 +81,19 @@ def test_toy_example_smoke_run_writes_its_outputs(tmp_path):
     assert networks["generator"]["class_name"] == "MLPGenerator"
     assert networks["critic"]["class_name"] == "MLPCritic"
     assert networks["generator"]["parameters"] == generator.count_params()
+
+    def make_preset(saved_models):
+        return example_process(
+            "make_preset.py",
+            "--name=toy",
+            f"--run_dir={tmp_path}",
+            "--data=gaussians8",
+            folder="scripts",
+            WGAN_KERAS_SAVED_MODELS=str(saved_models),
+        )
+
     presets = tmp_path / "saved_models"
-    make_preset = ("make_preset.py", "--name=toy", f"--run_dir={tmp_path}")
-    result = example_process(
-        *make_preset,
-        "--data=gaussians8",
-        folder="scripts",
-        WGAN_KERAS_SAVED_MODELS=str(presets),
-    )
+    result = make_preset(presets)
     assert result.returncode == 0, result.stderr[-3000:]
     metadata = json.loads((presets / "toy" / "metadata.json").read_text())
     assert metadata["networks"] == networks
@@ -96,12 +101,7 @@ def test_toy_example_smoke_run_writes_its_outputs(tmp_path):
 
     del run["networks"]  # a run.json from before the examples wrote them
     (tmp_path / "run.json").write_text(json.dumps(run))
-    result = example_process(
-        *make_preset,
-        "--data=gaussians8",
-        folder="scripts",
-        WGAN_KERAS_SAVED_MODELS=str(tmp_path / "other"),
-    )
+    result = make_preset(tmp_path / "other")
     assert result.returncode != 0
     assert (
         f"Received: --run_dir={tmp_path} with a run.json without `networks`"
