@@ -74,6 +74,14 @@ def test_preset_metadata_describes_both_networks():
             assert config.get(key, False) == value, (name, key)
 
 
+def test_describe_networks_refuses_what_is_not_a_gan():
+    generator = wk.networks.MLPGenerator(latent_dim=2, output_shape=(2,), hidden_dim=4)
+    with pytest.raises(ValueError) as error:
+        wk.presets.describe_networks(generator)
+    assert "`gan` must be a `wk.WassersteinGAN`" in str(error.value)
+    assert "Received: gan of type MLPGenerator" in str(error.value)
+
+
 def test_toy_preset_metadata_matches_its_samples():
     # The recorded metrics come from the evaluation protocol's samples.
     generator = wk.load_generator("gaussians8_mlp_gp")

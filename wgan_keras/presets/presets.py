@@ -15,6 +15,7 @@ import os
 import keras
 
 from wgan_keras.files import staged_directory
+from wgan_keras.models import WassersteinGAN
 from wgan_keras.presets.registry import PRESETS
 
 MODEL_FILE = "generator.keras"
@@ -144,6 +145,11 @@ def describe_networks(gan):
     critic = keras.saving.deserialize_keras_object(networks["critic"])
     ```
     """
+    if not isinstance(gan, WassersteinGAN):
+        raise ValueError(
+            "`gan` must be a `wk.WassersteinGAN` (it has the generator and the "
+            f"critic to describe). Received: gan of type {type(gan).__name__}"
+        )
     return {
         role: {
             **keras.saving.serialize_keras_object(network),
