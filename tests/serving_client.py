@@ -1,11 +1,22 @@
-"""Calls exported generators the way TF Serving does: TensorFlow only.
+"""Calls exported generators the way serving does: TensorFlow only.
 
 A long-lived process, like a model server: it reads one request per line on
-stdin, `{"saved_model": ..., "inputs": ..., "outputs": ...}` (an .npz of `z`,
-`seeds` and `num_samples` in, an .npz of every signature's outputs out), loads
-that SavedModel afresh, and answers one line on stdout: `{"ok": true}` or
-`{"error": "<traceback>"}`. Importing wgan_keras is blocked, so each
-SavedModel must stand on its own.
+stdin, `{"saved_model": ..., "loader": ..., "inputs": ..., "outputs": ...}`
+(an .npz of `z`, `seeds` and `num_samples` in, an .npz of every signature's
+outputs out), loads that SavedModel afresh, and answers one line on stdout:
+`{"ok": true}` or `{"error": "<traceback>"}`. Importing wgan_keras is
+blocked, so each SavedModel must stand on its own.
+
+Two loaders:
+- `"object"`: `tf.saved_model.load`, TensorFlow 2's Python object loader;
+- `"session"`: `tf.compat.v1.saved_model.loader.load` into a new graph and
+  `tf.compat.v1.Session`, feeding and fetching the tensor names the request
+  gives (`"tensors"`, as `saved_model_cli show --all` lists them). This is the
+  code path of TF Serving's C++ `LoadSavedModel`: the saver's restore op
+  fills the variables, then the signature's tensors run in a session.
+
+Outputs are keyed `serving_default/<output>` and `generate/<i>/<output>`, one
+`generate` call per seed.
 
     python tests/serving_client.py
 """
@@ -29,29 +40,60 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 
-def serve(saved_model, inputs_path, outputs_path):
-    inputs = np.load(inputs_path)
+def _generate_inputs(inputs):
+    for seed in inputs["seeds"]:
+        yield {"seed": np.int64(seed), "num_samples": np.int32(inputs["num_samples"])}
+
+
+def serve_objects(saved_model, inputs):
     model = tf.saved_model.load(saved_model)
     serving_default = model.signatures["serving_default"]
     generate = model.signatures["generate"]
     outputs = {
         "serving_default/images": serving_default(z=tf.constant(inputs["z"]))["images"]
     }
-    for i, seed in enumerate(inputs["seeds"]):
-        result = generate(
-            seed=tf.constant(seed, tf.int64),
-            num_samples=tf.constant(int(inputs["num_samples"]), tf.int32),
-        )
+    for i, feeds in enumerate(_generate_inputs(inputs)):
+        result = generate(**{k: tf.constant(v) for k, v in feeds.items()})
         for key, value in result.items():
             outputs[f"generate/{i}/{key}"] = value
-    np.savez(outputs_path, **{k: v.numpy() for k, v in outputs.items()})
+    return {k: v.numpy() for k, v in outputs.items()}
+
+
+def serve_session(saved_model, inputs, tensors):
+    outputs = {}
+    with tf.compat.v1.Session(graph=tf.Graph()) as session:
+        tf.compat.v1.saved_model.loader.load(session, ["serve"], saved_model)
+
+        def run(signature, feeds):
+            names = tensors[signature]
+            keys = sorted(names["outputs"])
+            fetched = session.run(
+                [names["outputs"][k] for k in keys],
+                feed_dict={names["inputs"][k]: v for k, v in feeds.items()},
+            )
+            return dict(zip(keys, fetched))
+
+        result = run("serving_default", {"z": inputs["z"]})
+        outputs.update({f"serving_default/{k}": v for k, v in result.items()})
+        for i, feeds in enumerate(_generate_inputs(inputs)):
+            result = run("generate", feeds)
+            outputs.update({f"generate/{i}/{k}": v for k, v in result.items()})
+    return outputs
+
+
+def serve(request):
+    inputs = np.load(request["inputs"])
+    if request.get("loader", "object") == "session":
+        outputs = serve_session(request["saved_model"], inputs, request["tensors"])
+    else:
+        outputs = serve_objects(request["saved_model"], inputs)
+    np.savez(request["outputs"], **outputs)
 
 
 def main():
     for line in sys.stdin:
-        request = json.loads(line)
         try:
-            serve(request["saved_model"], request["inputs"], request["outputs"])
+            serve(json.loads(line))
             answer = {"ok": True}
         except Exception:  # the test reports it; the process serves on
             answer = {"error": traceback.format_exc()}

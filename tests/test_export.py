@@ -3,20 +3,29 @@
 import json
 import os
 import re
+import shutil
+import socket
 import subprocess
 import sys
+import time
 
 import keras
 import numpy as np
 import pytest
 from helpers import tiny_toy_gan, to_numpy
+from serving_readback import (
+    SAVED_MODEL_CLI,
+    ServingClient,
+    assert_serves,
+    parse_signatures,
+    read_back,
+)
 
 import wgan_keras as wk
 from wgan_keras import cli as wgan_keras_cli
 from wgan_keras import export as export_module
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CLIENT = os.path.join(ROOT, "tests", "serving_client.py")
 LATENT = 16
 
 
@@ -47,52 +56,6 @@ def spectral_norm_generator():
     return generator
 
 
-class ServingClient:
-    """`serving_client.py` in a TensorFlow-only process, kept for the module.
-
-    One process serves every test's SavedModels, as TF Serving does, instead
-    of a new one (and a TensorFlow import, seconds) per call.
-    """
-
-    def __init__(self, log_path):
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-        env.pop("KERAS_BACKEND", None)
-        self.log_path = log_path
-        self.log = open(log_path, "w")
-        self.process = subprocess.Popen(
-            [sys.executable, CLIENT],
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-        )
-
-    def __call__(self, saved_model, tmp_path, z, seeds=(3, 3, 4), num_samples=5):
-        inputs = tmp_path / "client_inputs.npz"
-        outputs = tmp_path / "client_outputs.npz"
-        np.savez(inputs, z=z, seeds=np.array(seeds), num_samples=np.array(num_samples))
-        request = {
-            "saved_model": str(saved_model),
-            "inputs": str(inputs),
-            "outputs": str(outputs),
-        }
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        if not line:
-            with open(self.log_path) as log:
-                pytest.fail(f"the serving client exited: {log.read()[-3000:]}")
-        answer = json.loads(line)
-        assert answer.get("ok"), answer["error"]
-        return dict(np.load(outputs))
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
-        self.log.close()
-
-
 @pytest.fixture(scope="module")
 def serving_client(tmp_path_factory):
     client = ServingClient(tmp_path_factory.mktemp("client") / "stderr.txt")
@@ -100,38 +63,34 @@ def serving_client(tmp_path_factory):
     client.close()
 
 
+def keras_outputs(generator):
+    return lambda z: to_numpy(generator(z, training=False))
+
+
 @pytest.mark.parametrize("kind", ["dcgan28", "spectral_norm_mlp"])
-def test_saved_model_matches_generator_in_a_tensorflow_only_process(
-    kind, tmp_path, serving_client
-):
+def test_saved_model_runs_in_every_serving_loader(kind, tmp_path, serving_client):
     generator = image_generator() if kind == "dcgan28" else spectral_norm_generator()
     path = wk.export_generator(generator, tmp_path / "serving", model_name="g")
     assert path == str(tmp_path / "serving" / "g" / "1")
     assert os.path.isfile(os.path.join(path, "saved_model.pb"))
 
     z = np.random.default_rng(0).standard_normal((6, LATENT)).astype("float32")
-    out = serving_client(path, tmp_path, z)
-    expected = to_numpy(generator(z, training=False))
-    np.testing.assert_allclose(out["serving_default/images"], expected, atol=1e-5)
-
-    first, again, other = (
-        {k: out[f"generate/{i}/{k}"] for k in ("z", "images")} for i in range(3)
-    )
-    assert first["z"].shape == (5, LATENT)
-    assert first["z"].dtype == np.float32
-    np.testing.assert_array_equal(first["images"], again["images"])  # same seed
-    assert not np.allclose(first["z"], other["z"])  # another seed
-    assert abs(first["z"].mean()) < 1.0 and 0.5 < first["z"].std() < 1.5
-    expected = to_numpy(generator(first["z"], training=False))
-    np.testing.assert_allclose(first["images"], expected, atol=1e-5)
+    readbacks = read_back(serving_client, path, tmp_path, z)
+    assert_serves(readbacks, keras_outputs(generator), z)
+    drawn = readbacks["object"]["generate/0/z"]
+    assert drawn.shape == (5, LATENT) and drawn.dtype == np.float32
+    assert abs(drawn.mean()) < 1.0 and 0.5 < drawn.std() < 1.5
     if kind == "dcgan28":
-        pixels = out["generate/0/images_uint8"]
+        pixels = readbacks["session"]["generate/0/images_uint8"]
         assert pixels.dtype == np.uint8 and pixels.shape == (5, 28, 28, 1)
-        np.testing.assert_array_equal(
-            pixels, np.round((first["images"] + 1) * 127.5).astype(np.uint8)
-        )
     else:
-        assert "generate/0/images_uint8" not in out  # 2-D points, not images
+        assert "generate/0/images_uint8" not in readbacks["cli"]  # 2-D points
+
+    out = serving_client(path, tmp_path, z)  # seeds 3, 3, 4
+    first, again, other = (out[f"generate/{i}/z"] for i in range(3))
+    np.testing.assert_array_equal(first, again)  # the same seed
+    np.testing.assert_array_equal(first, drawn)
+    assert not np.allclose(first, other)  # another seed
     # Inference mode, not training mode: batch statistics would differ. (Last:
     # a training call also moves the generator's batch-norm statistics.)
     training = to_numpy(generator(z, training=True))
@@ -140,42 +99,58 @@ def test_saved_model_matches_generator_in_a_tensorflow_only_process(
 
 def test_saved_model_cli_lists_named_signatures(tmp_path):
     path = wk.export_generator(image_generator(), tmp_path, model_name="mnist")
-    cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
     result = subprocess.run(
-        [cli, "show", "--all", "--dir", path],
+        [SAVED_MODEL_CLI, "show", "--all", "--dir", path],
         capture_output=True,
         text=True,
         env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    text = result.stdout
-    signatures = dict(
-        re.findall(r"signature_def\['(\w+)'\]:(.*?)(?=signature_def\[|\Z)", text, re.S)
-    )
+    signatures = parse_signatures(result.stdout)
     assert {"serving_default", "generate"} <= set(signatures)
 
-    def tensors(block, kind):
-        found = re.findall(
-            rf"{kind}\['(\w+)'\] tensor_info:\s+dtype: (\w+)\s+"
-            r"shape: (\([^)]*\))",
-            block,
-        )
-        return {name: (dtype, shape) for name, dtype, shape in found}
+    def tensors(signature, kind):
+        return {k: v[:2] for k, v in signatures[signature][kind].items()}
 
-    serving, generate = signatures["serving_default"], signatures["generate"]
-    assert tensors(serving, "inputs") == {"z": ("DT_FLOAT", f"(-1, {LATENT})")}
-    assert tensors(serving, "outputs") == {"images": ("DT_FLOAT", "(-1, 28, 28, 1)")}
-    assert tensors(generate, "inputs") == {
+    assert tensors("serving_default", "inputs") == {
+        "z": ("DT_FLOAT", f"(-1, {LATENT})")
+    }
+    assert tensors("serving_default", "outputs") == {
+        "images": ("DT_FLOAT", "(-1, 28, 28, 1)")
+    }
+    assert tensors("generate", "inputs") == {
         "seed": ("DT_INT64", "()"),
         "num_samples": ("DT_INT32", "()"),
     }
-    assert tensors(generate, "outputs") == {
+    assert tensors("generate", "outputs") == {
         "images": ("DT_FLOAT", "(-1, 28, 28, 1)"),
         "images_uint8": ("DT_UINT8", "(-1, 28, 28, 1)"),
         "z": ("DT_FLOAT", f"(-1, {LATENT})"),
     }
-    for block in (serving, generate):
-        assert "Method name is: tensorflow/serving/predict" in block
+    methods = re.findall(
+        r"signature_def\['(serving_default|generate)'\].*?Method name is: (\S+)",
+        result.stdout,
+        re.S,
+    )
+    assert sorted(methods) == [
+        ("generate", "tensorflow/serving/predict"),
+        ("serving_default", "tensorflow/serving/predict"),
+    ]
+
+
+@pytest.mark.slow
+def test_every_preset_runs_in_every_serving_loader(tmp_path, serving_client):
+    names = sorted(wk.list_generators())
+    assert len(names) >= 4
+    for name in names:
+        generator = wk.load_generator(name)
+        path = wk.export_generator(generator, tmp_path / "serving", model_name=name)
+        latent_dim = generator.input_shape[-1]
+        z = np.random.default_rng(0).standard_normal((3, latent_dim))
+        folder = tmp_path / name
+        folder.mkdir()
+        readbacks = read_back(serving_client, path, folder, z.astype("float32"))
+        assert_serves(readbacks, keras_outputs(generator), z.astype("float32"))
 
 
 def test_onnx_matches_generator_in_onnxruntime(tmp_path):
@@ -212,8 +187,11 @@ def test_exports_the_generator_of_a_gan_and_of_a_keras_file(
         assert np.abs(expected - trained).max() > 1e-4
     for source, name in ((gan, "from_gan"), (gan_file, "from_file")):
         path = wk.export_generator(source, tmp_path / "serving", model_name=name)
-        out = serving_client(path, tmp_path, z)
-        np.testing.assert_allclose(out["serving_default/images"], expected, atol=1e-5)
+        readbacks = read_back(serving_client, path, tmp_path, z)
+        assert_serves(readbacks, keras_outputs(gan.sampling_generator), z)
+        np.testing.assert_allclose(
+            readbacks["session"]["serving_default/images"], expected, atol=1e-5
+        )
     config = (tmp_path / "serving" / "models.config").read_text()
     assert re.findall(r'name: "(\w+)"', config) == ["from_file", "from_gan"]
     assert 'base_path: "/models/from_gan"' in config
@@ -293,6 +271,8 @@ def test_failed_export_leaves_nothing_and_keeps_the_old_one(tmp_path, monkeypatc
     [
         ({"format": "h5"}, "`format` must be one of .* Received: format='h5'"),
         ({"version": 0}, "`version` must be an int >= 1. Received: version=0"),
+        ({"version": 10**20}, rf"<= 2\*\*63 - 1 .* Received: version={10**20}"),
+        ({"version": 2**63}, f"Received: version={2**63}"),
         ({"model_name": "a/b"}, "Received: model_name='a/b'"),
         ({"overwrite": "yes"}, "Received: overwrite='yes'"),
     ],
@@ -488,6 +468,68 @@ def test_readme_grpc_client_maps_onto_the_signatures(tmp_path, monkeypatch):
         to_numpy(generator(again["z"].numpy(), training=False)),
         atol=1e-5,
     )
+
+
+MODEL_SERVER = shutil.which("tensorflow_model_server")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(
+    MODEL_SERVER is None,
+    reason="no tensorflow_model_server on the PATH (TF Serving's binary is not on "
+    "PyPI); the session-loader tests above run its loading code path",
+)
+def test_tensorflow_model_server_answers_the_readme_clients(tmp_path):
+    import urllib.error
+    import urllib.request
+
+    generator = image_generator(latent_dim=128)
+    path = wk.export_generator(generator, tmp_path / "serving", model_name="mnist")
+    rest, grpc = _free_port(), _free_port()
+    log = open(tmp_path / "server.log", "w")
+    server = subprocess.Popen(
+        [MODEL_SERVER, f"--port={grpc}", f"--rest_api_port={rest}"]
+        + ["--model_name=mnist", f"--model_base_path={os.path.dirname(path)}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        status = f"http://127.0.0.1:{rest}/v1/models/mnist"
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, (tmp_path / "server.log").read_text()
+            try:
+                with urllib.request.urlopen(status, timeout=5) as response:
+                    if "AVAILABLE" in response.read().decode():
+                        break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            assert time.monotonic() < deadline, "the model server did not start"
+            time.sleep(0.5)
+        scope = {}
+        code = readme_block("rest-client").replace(
+            "localhost:8501", f"127.0.0.1:{rest}"
+        )
+        exec(code, scope)
+        expected = to_numpy(generator(scope["z"].astype("float32"), training=False))
+        np.testing.assert_allclose(scope["images"], expected, atol=1e-5)
+        assert scope["pixels"].shape == (16, 28, 28, 1)
+        rest_pixels = scope["pixels"]
+        scope = {}
+        code = readme_block("grpc-client").replace(
+            "localhost:8500", f"127.0.0.1:{grpc}"
+        )
+        exec(code, scope)
+        np.testing.assert_array_equal(scope["pixels"], rest_pixels)  # seed 7 both
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
 
 
 def test_readme_onnx_snippet(tmp_path, monkeypatch):

@@ -19,10 +19,20 @@ import tempfile
 import keras
 import numpy as np
 
-from wgan_keras.files import staged_directory, staged_file, write_text
+from wgan_keras.files import (
+    remove_stale_staging,
+    staged_directory,
+    staged_file,
+    staging_prefix,
+    write_text,
+)
 from wgan_keras.validation import validate_int
 
 FORMATS = ("tf_saved_model", "onnx")
+# TF Serving parses the version folder's name as an int64.
+MAX_VERSION = 2**63 - 1
+# The temporary `.keras` copy that a child process exports from.
+_COPY_STEM = "wgan-keras-export"
 MODELS_CONFIG = "models.config"
 ONNX_FILE = "model.onnx"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -142,6 +152,11 @@ def export_generator(
             f"`overwrite` must be a bool. Received: overwrite={overwrite!r}"
         )
     validate_int("version", version)
+    if version > MAX_VERSION:
+        raise ValueError(
+            "`version` must be an int >= 1 and <= 2**63 - 1 (TF Serving reads "
+            f"it as an int64). Received: version={version!r}"
+        )
     if format == "onnx" and importlib.util.find_spec("tf2onnx") is None:
         raise ImportError(
             "ONNX export needs tf2onnx and onnx: pip install 'wgan-keras[onnx]' "
@@ -184,7 +199,9 @@ def _write(generator, latent_dim, format, target):
         f"{backend} backend cannot write a SavedModel that TF Serving runs on "
         "any device. The weights travel in a temporary .keras file."
     )
-    with tempfile.TemporaryDirectory(prefix="wgan-keras-export-") as tmp:
+    # Copies that killed exports left behind go first; ours carries our pid.
+    remove_stale_staging(tempfile.gettempdir(), _COPY_STEM)
+    with tempfile.TemporaryDirectory(prefix=staging_prefix(_COPY_STEM)) as tmp:
         model_file = os.path.join(tmp, "generator.keras")
         generator.save(model_file)
         _run_child(model_file, target, format)
@@ -202,6 +219,7 @@ def _run_child(model_file, target, format):
         f"--model={model_file}",
         f"--target={target}",
         f"--format={format}",
+        f"--parent_pid={os.getpid()}",
     ]
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode == 0:

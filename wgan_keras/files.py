@@ -13,6 +13,7 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import re
 import shutil
 import tempfile
 
@@ -62,6 +63,59 @@ def _fsync_tree(root):
                 os.fsync(f.fileno())
 
 
+def staging_prefix(stem):
+    """The name prefix of this process's temporary copies of `stem`.
+
+    It carries the process id, so that a later writer can tell a copy that a
+    live process is still writing from one that a killed process left behind.
+    """
+    return f"{stem}-wk{os.getpid()}-"
+
+
+def _process_is_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_staging(parent, stem):
+    """Removes the temporary copies of `stem` left in `parent` by dead writers.
+
+    A process killed while writing (SIGKILL, power loss) leaves its staging
+    folder or file behind; the next writer of the same target removes it.
+    Copies of live processes, concurrent writers included, are kept.
+
+    Args:
+        parent: the folder that holds the copies.
+        stem: the name their `staging_prefix` was made from.
+
+    Returns:
+        The paths removed.
+    """
+    pattern = re.compile(rf"{re.escape(stem)}-wk(\d+)-")
+    removed = []
+    try:
+        names = os.listdir(parent)
+    except FileNotFoundError:
+        return removed
+    for name in names:
+        match = pattern.match(name)
+        if not match or _process_is_alive(int(match.group(1))):
+            continue
+        path = os.path.join(parent, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+        removed.append(path)
+    return removed
+
+
 def _refuse_existing(target, overwrite):
     if os.path.lexists(target) and not overwrite:
         raise FileExistsError(
@@ -74,9 +128,10 @@ def _refuse_existing(target, overwrite):
 def staged_directory(target, overwrite=False):
     """Yields an empty temporary folder that replaces `target` on success.
 
-    The folder is created beside `target` with a hidden name (`.<name>-...`,
-    which TF Serving and the preset loader ignore). If the block raises, it is
-    removed and `target` is untouched.
+    The folder is created beside `target` with a hidden name
+    (`.<name>-wk<pid>-...`, which TF Serving and the preset loader ignore). If
+    the block raises, it is removed and `target` is untouched; folders that
+    killed writers left beside `target` are removed first.
 
     Args:
         target: the folder to create or replace.
@@ -95,7 +150,8 @@ def staged_directory(target, overwrite=False):
     _refuse_existing(target, overwrite)
     parent, name = os.path.split(target)
     os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=f".{name}-", dir=parent)
+    remove_stale_staging(parent, f".{name}")
+    staging = tempfile.mkdtemp(prefix=staging_prefix(f".{name}"), dir=parent)
     try:
         os.chmod(staging, 0o755)  # mkdtemp makes it private
         yield staging
@@ -120,7 +176,8 @@ def staged_file(target, overwrite=True):
 
     The temporary name keeps `target`'s extension (Keras checks `.keras` and
     `.weights.h5`). The file is fsynced before the rename; if the block
-    raises, it is removed and `target` is untouched.
+    raises, it is removed and `target` is untouched. Temporary files that
+    killed writers left beside `target` are removed first.
 
     Args:
         target: the file to create or replace.
@@ -140,8 +197,9 @@ def staged_file(target, overwrite=True):
     parent, name = os.path.split(target)
     os.makedirs(parent, exist_ok=True)
     stem, dot, extension = name.partition(".")
+    remove_stale_staging(parent, f".{stem}")
     fd, tmp = tempfile.mkstemp(
-        prefix=f".{stem}-", suffix=f"{dot}{extension}", dir=parent
+        prefix=staging_prefix(f".{stem}"), suffix=f"{dot}{extension}", dir=parent
     )
     os.close(fd)
     os.remove(tmp)  # writers such as Keras' save refuse some existing files

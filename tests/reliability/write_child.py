@@ -1,6 +1,12 @@
 """Writes an export or a preset, then dies by SIGKILL while writing the next.
 
     python write_child.py export|preset ROOT
+    python write_child.py stalled_export ROOT
+
+`stalled_export` exports a tiny generator to ROOT/serving/m/1 and never
+returns on its own: on TensorFlow its writer sleeps once its staging folder
+exists, elsewhere the TensorFlow child process does the writing. The test
+kills it there.
 
 Writes version 1 of a tiny generator (its outputs on fixed noise go to
 ROOT/expected.npz), then starts replacing it with another generator and sends
@@ -13,6 +19,7 @@ import json
 import os
 import signal
 import sys
+import time
 
 import keras
 import numpy as np
@@ -37,7 +44,16 @@ def main():
     first, second = generator(0), generator(1)
     z = np.random.default_rng(0).standard_normal((4, 2)).astype("float32")
     np.savez(os.path.join(root, "expected.npz"), images=first.predict(z, verbose=0))
-    if what == "export":
+    if what == "stalled_export":
+        if keras.config.backend() == "tensorflow":
+            from wgan_keras.backend import tensorflow_export
+
+            def stall(*args, **kwargs):
+                time.sleep(600)
+
+            tensorflow_export.write = stall
+        wk.export_generator(first, os.path.join(root, "serving"), model_name="m")
+    elif what == "export":
         wk.export_generator(first, os.path.join(root, "serving"), model_name="m")
         write = export_module._write
 
@@ -50,7 +66,9 @@ def main():
             second, os.path.join(root, "serving"), model_name="m", overwrite=True
         )
     else:
-        hashes = wk.presets.save_preset(first, "p", {"version": 1}, root=root)
+        hashes = wk.presets.save_preset(
+            first, os.path.join(root, "p"), {"version": 1}, grid=False
+        )
         with open(os.path.join(root, "hashes.json"), "w") as f:
             json.dump(hashes, f)
 
@@ -60,7 +78,9 @@ def main():
                 die()  # everything is written into `staging`, not yet swapped
 
         presets_module.staged_directory = contextlib.contextmanager(staged_then_die)
-        wk.presets.save_preset(second, "p", {"version": 2}, root=root)
+        wk.presets.save_preset(
+            second, os.path.join(root, "p"), {"version": 2}, overwrite=True
+        )
     raise SystemExit("not killed")
 
 

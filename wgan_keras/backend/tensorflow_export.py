@@ -9,8 +9,14 @@ Serving runs on CPU or GPU whichever backend trained the weights.
 """
 
 import argparse
+import ctypes
+import ctypes.util
 import json
+import os
+import signal
 import sys
+import threading
+import time
 
 # Reported by the child on stderr so the parent can raise the same error.
 ERROR_PREFIX = "WGAN_KERAS_EXPORT_ERROR "
@@ -69,13 +75,35 @@ def serving_functions(generator, latent_dim):
     return {"serving_default": serving_default, "generate": generate}
 
 
+def serving_variables(generator, functions):
+    """The TensorFlow variables that the serving functions read.
+
+    These, not the Keras variables that wrap them, must be what the SavedModel
+    tracks. The functions capture the `tf.Variable` under each Keras variable;
+    the session loader of `saved_model_cli run` and TF Serving restores only
+    the variables in the checkpoint, by name, so when the checkpoint holds the
+    Keras wrappers the captured variables are never restored ("Could not find
+    variable ..."). `tf.saved_model.load` restores both its own way and hides
+    the difference. Keras' `ExportArchive` tracks the same list.
+    """
+    variables, seen = [], set()
+    candidates = [v.value for v in generator.variables]
+    for function in functions.values():
+        candidates += function.get_concrete_function().variables
+    for variable in candidates:
+        if id(variable) not in seen:
+            seen.add(id(variable))
+            variables.append(variable)
+    return variables
+
+
 def write_saved_model(generator, latent_dim, directory):
     """Writes the SavedModel with both signatures into `directory`."""
     import tensorflow as tf
 
     functions = serving_functions(generator, latent_dim)
     module = tf.Module()
-    module.generator = generator  # tracks the variables
+    module.serving_variables = serving_variables(generator, functions)
     module.serving_default = functions["serving_default"]
     module.generate = functions["generate"]
     tf.saved_model.save(module, directory, signatures=functions)
@@ -103,13 +131,39 @@ def write(generator, latent_dim, format, target):
         write_saved_model(generator, latent_dim, target)
 
 
+def exit_with_parent(parent_pid):
+    """Ends this child process as soon as its parent `parent_pid` is gone.
+
+    A killed parent cannot clean up its child, which would otherwise go on
+    writing into a staging folder that the next export removes. On Linux the
+    kernel sends SIGKILL (`PR_SET_PDEATHSIG`); a thread that watches the
+    parent's id covers other systems and a parent that died before the call.
+    """
+    pr_set_pdeathsig = 1
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+    def watch():
+        while os.getppid() == parent_pid:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(argv=None):
     """The child process: load a `.keras` file, write the export, report."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", required=True)
     parser.add_argument("--target", required=True)
     parser.add_argument("--format", required=True)
+    parser.add_argument("--parent_pid", type=int)
     args = parser.parse_args(argv)
+    if args.parent_pid is not None:
+        exit_with_parent(args.parent_pid)
 
     import keras  # the parent sets KERAS_BACKEND=tensorflow
 
