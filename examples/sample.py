@@ -19,7 +19,6 @@ Run:
 import os
 
 import keras
-import numpy as np
 from absl import app, flags
 
 import wgan_keras as wk
@@ -32,17 +31,6 @@ flags.DEFINE_integer("rows", 8, "Interpolation strips.")
 flags.DEFINE_integer("steps", 10, "Images per interpolation strip.")
 flags.DEFINE_integer("seed", 0, "Seed of the noise.")
 flags.DEFINE_string("output_dir", "outputs/samples", "Where outputs go.")
-
-
-def slerp(a, b, t):
-    """Spherical interpolation from `a` (t=0) to `b` (t=1), rows of `t`."""
-    a_unit = a / np.linalg.norm(a)
-    b_unit = b / np.linalg.norm(b)
-    omega = np.arccos(np.clip(np.dot(a_unit, b_unit), -1.0, 1.0))
-    t = np.asarray(t)[:, None]
-    if omega < 1e-6:  # (anti)parallel ends: a straight line is as good
-        return (1 - t) * a + t * b
-    return (np.sin((1 - t) * omega) * a + np.sin(t * omega) * b) / np.sin(omega)
 
 
 def load(preset, model_path):
@@ -60,26 +48,18 @@ def load(preset, model_path):
 def main(argv):
     del argv
     generator = load(FLAGS.preset, FLAGS.model)
-    latent_dim = generator.input_shape[-1]
-    rng = np.random.default_rng(FLAGS.seed)
     os.makedirs(FLAGS.output_dir, exist_ok=True)
-
-    z = rng.standard_normal((FLAGS.num_samples, latent_dim)).astype("float32")
-    samples = keras.ops.convert_to_numpy(generator(z, training=False))
-    path = os.path.join(FLAGS.output_dir, "samples.png")
-    if samples.ndim == 2 and samples.shape[1] == 2:
-        wk.visualization.scatter_plot(samples).save(path)
-    else:
-        wk.visualization.image_grid(samples).save(path)
-    print(f"Wrote {path}")
-
-    if samples.ndim == 4:
-        ends = rng.standard_normal((FLAGS.rows, 2, latent_dim))
-        t = np.linspace(0.0, 1.0, FLAGS.steps)
-        path_z = np.concatenate([slerp(a, b, t) for a, b in ends]).astype("float32")
-        strips = keras.ops.convert_to_numpy(generator(path_z, training=False))
-        path = os.path.join(FLAGS.output_dir, "interpolation.png")
-        wk.visualization.image_grid(strips, columns=FLAGS.steps).save(path)
+    pictures = wk.visualization.sample_pictures(
+        lambda z: keras.ops.convert_to_numpy(generator(z, training=False)),
+        generator.input_shape[-1],
+        FLAGS.num_samples,
+        FLAGS.rows,
+        FLAGS.steps,
+        FLAGS.seed,
+    )
+    for name, picture in pictures.items():
+        path = os.path.join(FLAGS.output_dir, name)
+        picture.save(path)
         print(f"Wrote {path}")
 
 

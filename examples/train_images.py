@@ -99,7 +99,7 @@ def main(argv):
         f"{steps_per_epoch}, batch {FLAGS.batch_size}, {FLAGS.critic_steps} "
         "critic steps each."
     )
-    training.train(
+    wk.recipes.fit_run(
         gan,
         images,
         held_out,

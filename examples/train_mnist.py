@@ -34,7 +34,6 @@ import os
 import sys
 
 import keras
-import numpy as np
 from absl import app, flags
 
 import wgan_keras as wk
@@ -58,17 +57,6 @@ flags.DEFINE_string(
 )
 
 
-def synthetic_digits(count, seed):
-    """Bright random strokes on black, 28x28 uint8: data for smoke runs."""
-    rng = np.random.default_rng(seed)
-    images = np.zeros((count, 28, 28), dtype="uint8")
-    for image in images:
-        row, column = rng.integers(4, 24, size=2)
-        image[row - 3 : row + 3, 4:24] = 255
-        image[4:24, column - 2 : column + 2] = 255
-    return images[..., None]
-
-
 def main(argv):
     del argv
     method = FLAGS.method
@@ -78,8 +66,8 @@ def main(argv):
 
     # Data: batches in [-1, 1], repeated; each critic update takes its own.
     if FLAGS.smoke:
-        train_source = synthetic_digits(640, FLAGS.seed)
-        test_source = synthetic_digits(128, FLAGS.seed + 1)
+        train_source = wk.datasets.synthetic_digits(640, FLAGS.seed)
+        test_source = wk.datasets.synthetic_digits(128, FLAGS.seed + 1)
     else:
         train_source = test_source = FLAGS.data
     images = wk.datasets.load_images(
@@ -101,7 +89,7 @@ def main(argv):
         f"{steps_per_epoch}, batch {FLAGS.batch_size}, {FLAGS.critic_steps} "
         "critic steps each."
     )
-    training.train(
+    wk.recipes.fit_run(
         gan,
         images,
         held_out,

@@ -28,10 +28,8 @@ import sys
 import time
 
 import keras
-import numpy as np
 from absl import app, flags
 from keras import ops
-from PIL import Image, ImageDraw
 
 import wgan_keras as wk
 
@@ -63,50 +61,36 @@ flags.DEFINE_string("output_dir", "outputs/toy", "Where outputs are written.")
 flags.DEFINE_bool("smoke", False, "Train a few steps only (CI).")
 
 EXTENT = 2.0  # plots cover [-2, 2]^2
-SIZE = 512
 
 
 def build_gan(method, latent_dim, critic_steps, seed, ema_decay=None, gp_weight=None):
-    extra = {}
-    if gp_weight is not None:
-        if method != "gp":
-            raise app.UsageError(
-                "--gp_weight applies to --method=gp only. Received: "
-                f"--method={method} --gp_weight={gp_weight:g}"
-            )
-        extra["gp_weight"] = gp_weight
-    generator = wk.networks.MLPGenerator(latent_dim=latent_dim, output_shape=(2,))
-    critic = wk.networks.MLPCritic(input_shape=(2,), spectral_norm=method == "sn")
-    cls = {"clip": wk.WGAN, "gp": wk.WGANGP, "sn": wk.SNWGAN}[method]
-    return cls(
-        generator,
-        critic,
+    if gp_weight is not None and method != "gp":
+        raise app.UsageError(
+            "--gp_weight applies to --method=gp only. Received: "
+            f"--method={method} --gp_weight={gp_weight:g}"
+        )
+    return wk.recipes.build_gan(
+        method,
+        (2,),
+        latent_dim=latent_dim,
         critic_steps=critic_steps,
         seed=seed,
         ema_decay=ema_decay,
-        **extra,
+        gp_weight=gp_weight,
     )
 
 
-def to_pixels(points):
-    return (np.asarray(points) + EXTENT) / (2 * EXTENT) * (SIZE - 1)
-
-
 def plot_samples(gan, real, path):
-    # Critic value on a grid, rescaled to 0..255 as the background.
-    axis = np.linspace(-EXTENT, EXTENT, 128, dtype="float32")
-    grid = np.stack(np.meshgrid(axis, axis[::-1]), axis=-1).reshape(-1, 2)
-    scores = ops.convert_to_numpy(gan.critic(grid, training=False)).reshape(128, 128)
-    scores = (scores - scores.min()) / max(float(np.ptp(scores)), 1e-12)
-    background = Image.fromarray((60 + 150 * scores).astype("uint8"), "L")
-    image = background.resize((SIZE, SIZE), Image.BILINEAR).convert("RGB")
-    draw = ImageDraw.Draw(image)
+    # The critic's value as the background, real and generated samples on it.
     fake = gan.generate(len(real), seed=0)
-    for points, colour in ((real, (40, 90, 220)), (fake, (255, 140, 0))):
-        for x, y in to_pixels(points):
-            y = SIZE - 1 - y
-            draw.ellipse((x - 1.5, y - 1.5, x + 1.5, y + 1.5), fill=colour)
-    image.save(path)
+    wk.visualization.plot_toy(
+        lambda x: ops.convert_to_numpy(gan.critic(x, training=False)),
+        real,
+        fake,
+        path,
+        extent=EXTENT,
+        title=f"{type(gan).__name__}: critic value, real and generated samples",
+    )
     return fake
 
 

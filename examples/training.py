@@ -1,20 +1,18 @@
-"""What train_mnist.py and train_images.py share: networks, callbacks, saving.
+"""What train_mnist.py and train_images.py share: their flags and devices.
 
-Not a script: the two examples import it (they run from any directory, as
-`python examples/<name>.py`, so this folder is on `sys.path`).
+The networks, callbacks, backups and saving are the library's
+(`wk.recipes`). Not a script: the two examples import it (they run from any
+directory, as `python examples/<name>.py`, so this folder is on `sys.path`).
 """
 
 import contextlib
-import json
 import os
-import time
 
 import keras
 from absl import app, flags
 
 import wgan_keras as wk
 
-GRID_SAMPLES = 64
 HELD_OUT_SAMPLES = 1024
 
 
@@ -139,148 +137,21 @@ def schedule(settings):
     return steps, per_epoch, dim
 
 
-def build_gan(method, image_shape, latent_dim, dim, critic_steps, seed, ema_decay=None):
-    """DCGAN networks with `method`'s Lipschitz constraint and batch norm.
-
-    - gp:   no batch norm anywhere (batch statistics break the penalty);
-    - clip: batch norm in both networks (the WGAN reference code);
-    - sn:   spectral normalization in the critic, batch norm in the generator.
-    """
-    generator = wk.networks.DCGANGenerator(
-        latent_dim=latent_dim,
-        image_shape=image_shape,
-        dim=dim,
-        batch_norm=method != "gp",
-    )
-    critic = wk.networks.DCGANCritic(
-        image_shape=image_shape,
-        dim=dim,
-        spectral_norm=method == "sn",
-        batch_norm=method == "clip",
-    )
-    cls = {"clip": wk.WGAN, "gp": wk.WGANGP, "sn": wk.SNWGAN}[method]
-    return cls(
-        generator, critic, critic_steps=critic_steps, seed=seed, ema_decay=ema_decay
-    )
-
-
 def compiled_gan(settings, image_shape, dim):
-    """`build_gan` from the flags, built and compiled in the distribution scope."""
+    """`wk.recipes.build_gan` from the flags, built and compiled in the
+    distribution scope."""
     with distribution_scope(settings):
-        gan = build_gan(
+        gan = wk.recipes.build_gan(
             settings.method,
             image_shape,
-            settings.latent_dim,
-            dim,
-            settings.critic_steps,
-            settings.seed,
-            settings.ema_decay,
+            latent_dim=settings.latent_dim,
+            dim=dim,
+            critic_steps=settings.critic_steps,
+            seed=settings.seed,
+            ema_decay=settings.ema_decay,
         )
         gan.compile()
     return gan
-
-
-class RunRecord(keras.callbacks.Callback):
-    """Keeps run.json (command, networks, generator steps, wall time, across resumes).
-
-    At each epoch's end it also writes the sampling generator (the EMA one
-    where there is one) to generator.keras beside run.json, so that a long run
-    can be sampled, evaluated or made a preset before it ends.
-    """
-
-    def __init__(self, path, command):
-        super().__init__()
-        self.path = path
-        self.generator_path = os.path.join(os.path.dirname(path), "generator.keras")
-        self.record = {"command": command, "wall_seconds": 0.0, "sessions": 0}
-        if os.path.exists(path):
-            with open(path) as f:
-                self.record.update(json.load(f))
-        self.record["command"] = command
-        self._start = self._base = None
-
-    def on_train_begin(self, logs=None):
-        self.record["sessions"] += 1
-        self.record["networks"] = wk.presets.describe_networks(self.model)
-        self._start = time.time()
-        self._base = self.record["wall_seconds"]
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.record.update(
-            wall_seconds=self._base + time.time() - self._start,
-            generator_steps=int(
-                keras.ops.convert_to_numpy(self.model.generator_optimizer.iterations)
-            ),
-            backend=keras.config.backend(),
-            keras_version=keras.__version__,
-        )
-        with wk.files.staged_file(self.generator_path) as tmp:
-            self.model.sampling_generator.save(tmp)
-        wk.files.write_text(self.path, json.dumps(self.record, indent=2))
-
-
-def train(
-    gan,
-    images,
-    held_out,
-    steps,
-    steps_per_epoch,
-    output_dir,
-    command,
-    learning_rate_decay_start=None,
-):
-    """Fits `gan` resumably with grids, curves, TensorBoard and backups.
-
-    Rerunning with the same `output_dir` resumes from its backup. With
-    `learning_rate_decay_start`, both learning rates fall linearly from that
-    generator step to 0 at `steps`. Returns the paths written at the end.
-    """
-    backup = wk.callbacks.BackupAndRestore(
-        os.path.join(output_dir, "backup"), delete_checkpoint=False
-    )
-    metadata = backup.read_metadata()
-    if metadata:
-        print(f"Resuming from {backup.backup_dir} at epoch {metadata['epoch']}.")
-    callbacks = [
-        backup,
-        wk.callbacks.WassersteinLogger(
-            os.path.join(output_dir, "logs"), validation_data=held_out, every_n_steps=10
-        ),
-        wk.callbacks.SampleGrid(
-            os.path.join(output_dir, "grids"), num_samples=GRID_SAMPLES
-        ),
-        wk.callbacks.TensorBoard(os.path.join(output_dir, "tensorboard")),
-        RunRecord(os.path.join(output_dir, "run.json"), command),
-    ]
-    if learning_rate_decay_start is not None:
-        print(
-            "Learning rates fall linearly from generator step "
-            f"{learning_rate_decay_start} to 0 at {steps}."
-        )
-        callbacks.append(
-            wk.callbacks.LinearLearningRateDecay(learning_rate_decay_start, steps)
-        )
-    gan.fit(
-        images,
-        epochs=steps // steps_per_epoch,
-        steps_per_epoch=steps_per_epoch,
-        callbacks=callbacks,
-        verbose=2,
-    )
-    paths = {
-        "gan": os.path.join(output_dir, "gan.keras"),
-        "generator": os.path.join(output_dir, "generator.keras"),
-    }
-    for name, path in paths.items():
-        model = gan if name == "gan" else gan.sampling_generator
-        with wk.files.staged_file(path) as tmp:  # never a half-written file
-            model.save(tmp)
-    print(f"Wrote grids to {os.path.join(output_dir, 'grids')}")
-    print(f"Wrote curves to {os.path.join(output_dir, 'logs')}")
-    print(f"Wrote TensorBoard events to {os.path.join(output_dir, 'tensorboard')}")
-    for path in paths.values():
-        print(f"Wrote {path}")
-    return paths
 
 
 def held_out_batch(source, count, data_dir=None):

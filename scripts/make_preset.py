@@ -3,8 +3,8 @@
 Reads the run folder of an example (its `generator.keras` and `run.json`,
 which describes the networks and how they trained),
 measures the generator with `wgan_keras.evaluation` (the protocol that
-`wgan-keras evaluate` repeats), writes `saved_models/<name>/` atomically
-(model, metadata.json, grid.png) and prints the registry entry to paste into
+`wgan-keras evaluate` repeats), writes `saved_models/<name>/` with
+`wk.presets.save_preset` and prints the registry entry to paste into
 `wgan_keras/presets/registry.py`.
 
     python scripts/make_preset.py --name=gaussians8_mlp_gp \
@@ -23,7 +23,6 @@ from absl import app, flags
 
 import wgan_keras as wk
 from wgan_keras import evaluation
-from wgan_keras.models import generate_samples
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("name", None, "Preset name (a folder in saved_models/).")
@@ -33,15 +32,6 @@ flags.DEFINE_enum("method", "gp", ["clip", "gp", "sn"], "The run's Lipschitz met
 flags.DEFINE_string("mnist", None, "Keras-layout mnist.npz (MNIST runs).")
 flags.DEFINE_integer("seed", evaluation.SEED, "Seed of the measured samples.")
 flags.mark_flags_as_required(["name", "run_dir", "data"])
-
-
-def grid_of(generator, data, seed):
-    """64 samples as an 8x8 grid (MNIST), or 2,000 points as a scatter plot."""
-    if data == "mnist":
-        return wk.visualization.image_grid(generate_samples(generator, 64, seed))
-    return wk.visualization.scatter_plot(
-        generate_samples(generator, evaluation.TOY_SAMPLES, seed), extent=2.2
-    )
 
 
 def main(argv):
@@ -71,7 +61,6 @@ def main(argv):
         "method": FLAGS.method,
         "generator": generator.get_config(),
         "networks": networks,
-        "latent_dim": generator.input_shape[-1],
         "training": run,
         "metrics": metrics,
         "evaluation": (
@@ -79,9 +68,9 @@ def main(argv):
             + (" --data <mnist.npz>" if FLAGS.data == "mnist" else "")
         ),
     }
-    grid = grid_of(generator, FLAGS.data, FLAGS.seed)
-    hashes = wk.presets.save_preset(generator, FLAGS.name, metadata, grid)
-    print(f"Wrote {os.path.join(wk.presets.presets.saved_models_root(), FLAGS.name)}")
+    folder = os.path.join(wk.presets.presets.saved_models_root(), FLAGS.name)
+    hashes = wk.presets.save_preset(generator, folder, metadata, overwrite=True)
+    print(f"Wrote {folder}")
     print(json.dumps(metrics, indent=2))
     print("Registry entry:")
     pprint.pprint({FLAGS.name: {"sha256": hashes}})

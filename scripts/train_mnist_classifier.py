@@ -91,7 +91,12 @@ def main(argv):
         },
     }
     hashes = wk.presets.save_preset(
-        classifier, FLAGS.name, metadata, model_file="classifier.keras"
+        classifier,
+        os.path.join(wk.presets.presets.saved_models_root(), FLAGS.name),
+        metadata,
+        grid=False,
+        overwrite=True,
+        model_file="classifier.keras",
     )
     print(json.dumps(metadata, indent=2))
     print("Registry entry:")

@@ -232,7 +232,6 @@ def test_mnist_example_trains_on_several_devices_in_mixed_precision(tmp_path):
 
 def test_run_record_keeps_the_latest_generator_beside_run_json(tmp_path):
     # A long run can be evaluated or made a preset before it ends.
-    training = examples_training()
     gan = wgan_keras.WGANGP(
         wgan_keras.networks.MLPGenerator(latent_dim=2, output_shape=(2,), hidden_dim=8),
         wgan_keras.networks.MLPCritic(input_shape=(2,), hidden_dim=8),
@@ -241,7 +240,7 @@ def test_run_record_keeps_the_latest_generator_beside_run_json(tmp_path):
         ema_decay=0.9,
     )
     gan.compile()
-    record = training.RunRecord(str(tmp_path / "run.json"), "python train.py")
+    record = wgan_keras.recipes.RunRecord(str(tmp_path / "run.json"), "python train.py")
     data = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
     gan.fit(data, batch_size=8, epochs=1, steps_per_epoch=3, callbacks=[record])
     run = json.loads((tmp_path / "run.json").read_text())

@@ -155,7 +155,7 @@ def test_unknown_preset_lists_the_known_ones():
 def test_save_preset_is_atomic_and_reports_hashes(tmp_path):
     generator = wk.networks.MLPGenerator(latent_dim=2, output_shape=(2,), hidden_dim=8)
     grid = Image.new("RGB", (8, 8))
-    hashes = wk.presets.save_preset(generator, "toy", {"a": 1}, grid, root=tmp_path)
+    hashes = wk.presets.save_preset(generator, tmp_path / "toy", {"a": 1}, grid)
     folder = tmp_path / "toy"
     assert sorted(os.listdir(folder)) == [
         "generator.keras",
@@ -164,17 +164,26 @@ def test_save_preset_is_atomic_and_reports_hashes(tmp_path):
     ]
     for file, digest in hashes.items():
         assert presets_module.sha256_of(folder / file) == digest
-    assert json.loads((folder / "metadata.json").read_text()) == {"a": 1}
+    metadata = json.loads((folder / "metadata.json").read_text())
+    assert metadata == {
+        "a": 1,
+        "latent_dim": 2,
+        "sha256": {k: v for k, v in hashes.items() if k != "metadata.json"},
+    }
 
-    class BrokenImage:
+    class BrokenImage(Image.Image):
         def save(self, path):
             raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        wk.presets.save_preset(generator, "toy", {"a": 2}, BrokenImage(), root=tmp_path)
+        wk.presets.save_preset(
+            generator, tmp_path / "toy", {"a": 2}, BrokenImage(), overwrite=True
+        )
+    with pytest.raises(FileExistsError, match="overwrite=False"):
+        wk.presets.save_preset(generator, tmp_path / "toy", {"a": 3})
     # The previous preset is whole and nothing half-written is left behind.
     assert sorted(os.listdir(tmp_path)) == ["toy"]
-    assert json.loads((folder / "metadata.json").read_text()) == {"a": 1}
+    assert json.loads((folder / "metadata.json").read_text()) == metadata
     assert (
         presets_module.sha256_of(folder / "generator.keras")
         == hashes["generator.keras"]
@@ -186,7 +195,7 @@ def test_save_preset_ships_weights_without_optimizer_state(tmp_path):
     model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
     model.compile(optimizer="adam", loss="mse")
     model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)  # builds Adam's slots
-    wk.presets.save_preset(model, "m", {}, root=tmp_path, model_file="model.keras")
+    wk.presets.save_preset(model, tmp_path / "m", grid=False, model_file="model.keras")
     path = tmp_path / "m" / "model.keras"
     with zipfile.ZipFile(path) as archive:
         weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")

@@ -13,6 +13,7 @@ from wgan_keras import (  # noqa: F401
     metrics,
     networks,
     presets,
+    recipes,
     visualization,
 )
 from wgan_keras.export import export_generator  # noqa: F401

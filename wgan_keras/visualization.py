@@ -1,5 +1,6 @@
-"""Pictures of training with PIL alone: sample grids and loss curves."""
+"""Pictures of training: sample grids (PIL), curves and toy plots (matplotlib)."""
 
+import io
 import math
 
 import numpy as np
@@ -97,69 +98,220 @@ def median_filter(values, window):
     )
 
 
-COLOURS = ((200, 30, 30), (30, 90, 200), (20, 140, 60), (150, 60, 170))
+def _pyplot():
+    """matplotlib's pyplot on the Agg backend (files only, no display)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    return pyplot
 
 
-def plot_curves(curves, path, title="", background=(), width=640, height=320):
+def _save_figure(figure, path):
+    """Saves `figure` as an RGB PNG at `path` and returns it as a PIL image."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    figure.clf()
+    _pyplot().close(figure)
+    buffer.seek(0)
+    image = Image.open(buffer).convert("RGB")
+    image.save(path)
+    return image
+
+
+def plot_curves(
+    curves,
+    path,
+    title="",
+    background=(),
+    width=640,
+    height=320,
+    xlabel="generator step",
+    ylabel="Wasserstein estimate",
+):
     """Draws named curves `{name: (x, y)}` on shared axes and saves a PNG.
 
-    A small line plot with PIL, so training needs no plotting library. Each
-    name is listed in the legend in its colour with its last value. Curves
-    named in `background` (e.g. a noisy raw signal) are drawn pale, behind the
-    others, and do not set the y range when other curves do (they are clipped
-    to it).
+    A matplotlib line plot (Agg backend) with labelled axes, ticks, a legend
+    (each name with its last value) and a title. Curves named in `background`
+    (e.g. a noisy raw signal) are drawn pale, behind the others, and do not
+    set the y range when other curves do.
+
+    Args:
+        curves: `{name: (x, y)}`, drawn in order.
+        path: the PNG to write.
+        title: the plot's title.
+        background: names of curves to draw pale, underneath.
+        width, height: the picture's size in pixels.
+        xlabel, ylabel: the axes' labels.
+
+    Returns:
+        The picture as a PIL image ("RGB", `width x height`).
+
+    Example:
+
+    ```python
+    wk.visualization.plot_curves({"estimate": (steps, values)}, "curve.png")
+    ```
     """
-    image = Image.new("RGB", (width, height), "white")
-    draw = ImageDraw.Draw(image)
-    left, right, top, bottom = 60, width - 10, 24 + 12 * len(curves), height - 24
+    pyplot = _pyplot()
+    figure = pyplot.figure(figsize=(width / 100, height / 100), dpi=100)
+    axes = figure.add_subplot()
     series = [
         (name, np.asarray(x, "float64"), np.asarray(y, "float64"))
         for name, (x, y) in curves.items()
         if len(x) > 0
     ]
-    # Background curves go first (drawn underneath); the others set the range.
-    series.sort(key=lambda item: item[0] not in background)
-    foreground = [y for name, _, y in series if name not in background]
-    finite = [y[np.isfinite(y)] for y in foreground or [y for _, _, y in series]]
-    finite = [y for y in finite if y.size]
-    draw.text((left, 4), title, fill="black")
-    if not finite:
-        draw.text((left, height // 2), "no values yet", fill="black")
-        image.save(path)
-        return image
-    y_low = min(float(y.min()) for y in finite)
-    y_high = max(float(y.max()) for y in finite)
-    x_low = min(float(x.min()) for _, x, _ in series)
-    x_high = max(float(x.max()) for _, x, _ in series)
-    y_span = max(y_high - y_low, 1e-12)
-    x_span = max(x_high - x_low, 1e-12)
-
-    def to_pixels(x, y):
-        px = left + (x - x_low) / x_span * (right - left)
-        py = bottom - (np.clip(y, y_low, y_high) - y_low) / y_span * (bottom - top)
-        return list(zip(px.tolist(), py.tolist()))
-
-    draw.rectangle((left, top, right, bottom), outline=(160, 160, 160))
-    if y_low < 0 < y_high:  # the zero line
-        zero = bottom - (0 - y_low) / y_span * (bottom - top)
-        draw.line([(left, zero), (right, zero)], fill=(210, 210, 210))
-    for label, value in ((f"{y_high:.4g}", top), (f"{y_low:.4g}", bottom)):
-        draw.text((4, value - 6), label, fill="black")
-    draw.text((left, bottom + 6), f"{x_low:.0f}", fill="black")
-    draw.text((right - 50, bottom + 6), f"{x_high:.0f}", fill="black")
-    for i, (name, x, y) in enumerate(series):
-        colour = text_colour = COLOURS[i % len(COLOURS)]
-        if name in background:  # pale: mixed 3:1 with white
-            colour = tuple((c + 3 * 255) // 4 for c in colour)
+    foreground = [y[np.isfinite(y)] for name, _, y in series if name not in background]
+    foreground = [y for y in foreground if y.size]
+    for name, x, y in series:
         keep = np.isfinite(y)
-        points = to_pixels(x[keep], y[keep])
-        if len(points) > 1:
-            draw.line(points, fill=colour, width=2)
-        elif points:
-            px, py = points[0]
-            draw.ellipse((px - 2, py - 2, px + 2, py + 2), fill=colour)
-        draw.text(
-            (left + 6, 18 + 12 * i), f"{name}: {y[keep][-1]:.4g}", fill=text_colour
+        if not keep.any():
+            continue
+        label = f"{name}: {y[keep][-1]:.4g}"
+        pale = name in background
+        axes.plot(
+            x[keep],
+            y[keep],
+            label=label,
+            alpha=0.35 if pale else 1.0,
+            linewidth=1 if pale else 1.8,
+            marker="o" if keep.sum() == 1 else None,
+            zorder=1 if pale else 2,
         )
-    image.save(path)
-    return image
+    if foreground:
+        low = min(float(y.min()) for y in foreground)
+        high = max(float(y.max()) for y in foreground)
+        margin = 0.05 * max(high - low, 1e-12)
+        axes.set_ylim(low - margin, high + margin)
+    if series:
+        axes.axhline(0.0, color="0.8", linewidth=0.8, zorder=0)
+        axes.legend(fontsize="small", loc="best")
+    else:
+        axes.text(0.5, 0.5, "no values yet", ha="center", transform=axes.transAxes)
+    axes.set_title(title, fontsize="medium")
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    return _save_figure(figure, path)
+
+
+def plot_toy(critic, real, fake, path, extent=2.0, size=512, title=""):
+    """The 2-D toy picture: the critic's values under real and generated points.
+
+    Args:
+        critic: a function from `(n, 2)` float32 points to `(n,)` or `(n, 1)`
+            scores, or None for no background.
+        real: `(n, 2)` real samples, drawn in blue.
+        fake: `(m, 2)` generated samples, drawn in orange.
+        path: the PNG to write.
+        extent: the square shown is `[-extent, extent]^2`.
+        size: the picture's side in pixels.
+        title: the plot's title.
+
+    Returns:
+        The picture as a PIL image ("RGB").
+
+    Example:
+
+    ```python
+    wk.visualization.plot_toy(
+        lambda x: gan.critic(x, training=False), real, gan.generate(1000), "toy.png"
+    )
+    ```
+    """
+    pyplot = _pyplot()
+    figure = pyplot.figure(figsize=(size / 100, size / 100), dpi=100)
+    axes = figure.add_subplot()
+    if critic is not None:
+        axis = np.linspace(-extent, extent, 128, dtype="float32")
+        grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
+        scores = np.asarray(critic(grid), "float64").reshape(128, 128)
+        mesh = axes.contourf(axis, axis, scores, levels=20, cmap="Greys_r", alpha=0.6)
+        figure.colorbar(mesh, ax=axes, label="critic value", fraction=0.046)
+    for points, label, colour in (
+        (real, "real", "tab:blue"),
+        (fake, "generated", "tab:orange"),
+    ):
+        points = np.asarray(points)
+        axes.scatter(points[:, 0], points[:, 1], s=3, c=colour, label=label)
+    axes.set_xlim(-extent, extent)
+    axes.set_ylim(-extent, extent)
+    axes.set_aspect("equal")
+    axes.set_xlabel("x1")
+    axes.set_ylabel("x2")
+    axes.set_title(title, fontsize="medium")
+    axes.legend(loc="upper right", fontsize="small", markerscale=3)
+    figure.tight_layout()
+    return _save_figure(figure, path)
+
+
+def slerp(a, b, t):
+    """Spherical interpolation from `a` (t=0) to `b` (t=1), one row per `t`.
+
+    Walks the great circle between two latent vectors, which keeps the
+    noise's norm typical where a straight line would pass near the origin.
+
+    Args:
+        a, b: `(latent_dim,)` vectors.
+        t: a sequence of positions in [0, 1].
+
+    Returns:
+        `(len(t), latent_dim)`.
+
+    Example:
+
+    ```python
+    z = wk.visualization.slerp(z0, z1, np.linspace(0, 1, 10))
+    ```
+
+    Reference:
+        White 2016, "Sampling Generative Networks".
+    """
+    a_unit = a / np.linalg.norm(a)
+    b_unit = b / np.linalg.norm(b)
+    omega = np.arccos(np.clip(np.dot(a_unit, b_unit), -1.0, 1.0))
+    t = np.asarray(t)[:, None]
+    if omega < 1e-6:  # (anti)parallel ends: a straight line is as good
+        return (1 - t) * a + t * b
+    return (np.sin((1 - t) * omega) * a + np.sin(t * omega) * b) / np.sin(omega)
+
+
+def sample_pictures(sample, latent_dim, num_samples=64, rows=8, steps=10, seed=0):
+    """A generator's pictures: a grid (or 2-D scatter plot) and latent walks.
+
+    Args:
+        sample: a function from `(n, latent_dim)` float32 noise to samples as
+            numpy (a Keras generator, a SavedModel's signature, ...).
+        latent_dim: the noise size.
+        num_samples: samples in the grid, from `default_rng(seed)` noise.
+        rows: interpolation strips (images only).
+        steps: images per strip, along the great circle between two random
+            noise vectors (`slerp`).
+        seed: seed of all the noise.
+
+    Returns:
+        `{"samples.png": image}`, and `"interpolation.png"` for images.
+
+    Example:
+
+    ```python
+    g = wk.load_generator("mnist_dcgan_gp")
+    sample = lambda z: keras.ops.convert_to_numpy(g(z, training=False))
+    for name, image in wk.visualization.sample_pictures(sample, 128).items():
+        image.save(name)
+    ```
+    """
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((num_samples, latent_dim)).astype("float32")
+    samples = np.asarray(sample(z))
+    if samples.ndim == 2 and samples.shape[1] == 2:
+        return {"samples.png": scatter_plot(samples)}
+    pictures = {"samples.png": image_grid(samples)}
+    if samples.ndim == 4:
+        ends = rng.standard_normal((rows, 2, latent_dim))
+        t = np.linspace(0.0, 1.0, steps)
+        walk = np.concatenate([slerp(a, b, t) for a, b in ends]).astype("float32")
+        pictures["interpolation.png"] = image_grid(sample(walk), columns=steps)
+    return pictures

@@ -33,7 +33,7 @@ def lambda_generator():
 def test_preset_with_a_lambda_layer_is_refused_even_with_matching_hashes(
     tmp_path, monkeypatch
 ):
-    hashes = wk.presets.save_preset(lambda_generator(), "lambda", {}, root=tmp_path)
+    hashes = wk.presets.save_preset(lambda_generator(), tmp_path / "lambda")
     monkeypatch.setenv("WGAN_KERAS_SAVED_MODELS", str(tmp_path))
     monkeypatch.setitem(presets_module.PRESETS, "lambda", {"sha256": hashes})
     with pytest.raises(ValueError, match=r"Lambda.*(safe_mode|arbitrary code)"):

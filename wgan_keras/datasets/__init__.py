@@ -1,6 +1,10 @@
 """Data for training: image sources as `tf.data` batches, and the 2-D toys."""
 
-from wgan_keras.datasets.images import TFDS_DATASETS, load_images  # noqa: F401
+from wgan_keras.datasets.images import (  # noqa: F401
+    TFDS_DATASETS,
+    load_images,
+    synthetic_digits,
+)
 from wgan_keras.datasets.toy import (  # noqa: F401
     covered_modes,
     gaussian_mixture_2d,

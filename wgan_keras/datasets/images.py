@@ -307,3 +307,23 @@ def _tfds_pipeline(key, split, data_dir, batch_size, image_size, shuffle, seed, 
 def _can_download():
     """Whether tensorflow-datasets' download host answers, within seconds."""
     return can_reach(_DOWNLOAD_PROBE)
+
+
+def synthetic_digits(count, seed):
+    """Bright random strokes on black, `(count, 28, 28, 1)` uint8.
+
+    Stand-in digits for smoke runs and tests, made here (no download).
+
+    Example:
+
+    ```python
+    images = wk.datasets.synthetic_digits(640, seed=0)
+    ```
+    """
+    rng = np.random.default_rng(seed)
+    images = np.zeros((count, 28, 28), dtype="uint8")
+    for image in images:
+        row, column = rng.integers(4, 24, size=2)
+        image[row - 3 : row + 3, 4:24] = 255
+        image[4:24, column - 2 : column + 2] = 255
+    return images[..., None]

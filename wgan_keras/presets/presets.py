@@ -1,11 +1,14 @@
-"""Loading (and writing) the pretrained generators of `saved_models/`.
+"""Loading and writing presets: pretrained generators in folders.
 
-A preset is a folder `saved_models/<name>/` with the generator
-(`generator.keras`), `metadata.json` (how it was trained and what it scores)
-and a sample picture (`grid.png`). The registry (`registry.py`, in the
-package, not beside the files) records each file's SHA-256; loading checks
-the files against it and refuses a preset that does not match, then loads the
-model with Keras' safe mode (no lambda or arbitrary-code deserialization).
+A preset is a folder with the generator (`generator.keras`), `metadata.json`
+(how it was trained, what it scores, and the SHA-256 of the other files) and
+a sample picture (`grid.png`). The shipped presets live in `saved_models/` at
+the top of the repository, which the build installs as
+`wgan_keras/saved_models/`; the registry (`registry.py`, in the package, not
+beside the files) records each file's SHA-256. Loading checks the files
+against the registry (a shipped preset) or against the folder's own metadata
+(a preset folder of yours) and refuses a mismatch, then loads the model in
+Keras' safe mode (no lambda or arbitrary-code deserialization).
 """
 
 import hashlib
@@ -13,6 +16,7 @@ import json
 import os
 
 import keras
+from PIL import Image
 
 from wgan_keras.files import staged_directory
 from wgan_keras.models import WassersteinGAN
@@ -22,17 +26,18 @@ MODEL_FILE = "generator.keras"
 METADATA_FILE = "metadata.json"
 GRID_FILE = "grid.png"
 
-# saved_models/ sits beside the package in a clone (editable install); set
-# WGAN_KERAS_SAVED_MODELS to use a copy elsewhere.
-_DEFAULT_ROOT = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-    "saved_models",
-)
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# An installed package holds the presets (the build maps saved_models/ there);
+# a clone keeps them beside the package. WGAN_KERAS_SAVED_MODELS overrides.
+_INSTALLED_ROOT = os.path.join(_PACKAGE, "saved_models")
+_CLONE_ROOT = os.path.join(os.path.dirname(_PACKAGE), "saved_models")
 
 
 def saved_models_root():
-    """The folder that holds the presets."""
-    return os.environ.get("WGAN_KERAS_SAVED_MODELS", _DEFAULT_ROOT)
+    """The folder that holds the shipped presets."""
+    if "WGAN_KERAS_SAVED_MODELS" in os.environ:
+        return os.environ["WGAN_KERAS_SAVED_MODELS"]
+    return _INSTALLED_ROOT if os.path.isdir(_INSTALLED_ROOT) else _CLONE_ROOT
 
 
 def preset_dir(name, kind="generator"):
@@ -61,6 +66,20 @@ def sha256_of(path):
     return digest.hexdigest()
 
 
+def _check_hash(path, expected, owner, source):
+    if not os.path.exists(path):
+        raise FileNotFoundError(
+            f"{owner} lists a file that is missing. Received: no {path}"
+        )
+    actual = sha256_of(path)
+    if actual != expected:
+        raise ValueError(
+            f"{owner}: {os.path.basename(path)} does not match the SHA-256 in "
+            f"{source}, so it is not loaded (changed or damaged). Expected "
+            f"{expected}. Received: {actual} for {path}"
+        )
+
+
 def _verified_path(name, file, kind="generator"):
     path = os.path.join(preset_dir(name, kind), file)
     if not os.path.exists(path):
@@ -68,25 +87,21 @@ def _verified_path(name, file, kind="generator"):
             f"Preset {name!r} is registered but its file is missing. Received: "
             f"no {path}"
         )
-    expected = PRESETS[name]["sha256"][file]
-    actual = sha256_of(path)
-    if actual != expected:
-        raise ValueError(
-            f"Preset {name!r}: {file} does not match the SHA-256 in the registry, "
-            f"so it is not loaded (changed or damaged). Expected {expected}. "
-            f"Received: {actual} for {path}"
-        )
+    _check_hash(path, PRESETS[name]["sha256"][file], f"Preset {name!r}", "the registry")
     return path
 
 
 def load_generator(name):
-    """Loads a pretrained generator by name.
+    """Loads a pretrained generator by name, or a preset folder of yours.
 
-    The file is checked against the SHA-256 in the package's registry and
-    loaded with `safe_mode=True`. Works on every backend.
+    A shipped preset's files are checked against the SHA-256s in the
+    package's registry; a preset folder (as `save_preset` writes it) against
+    the SHA-256s in its own `metadata.json`. Either is refused when a file does
+    not match, then loaded with `safe_mode=True`. Works on every backend.
 
     Args:
-        name: a preset name, one of `list_generators()`.
+        name: a preset name, one of `list_generators()`, or the path of a
+            preset folder.
 
     Returns:
         A `keras.Model` from `(batch, latent_dim)` noise to samples (images in
@@ -97,9 +112,42 @@ def load_generator(name):
     ```python
     generator = wk.load_generator("gaussians8_mlp_gp")
     points = generator(keras.random.normal((512, generator.input_shape[-1])))
+    wk.presets.save_preset(gan, "my_preset")
+    generator = wk.load_generator("my_preset")  # a folder path
     ```
     """
+    if isinstance(name, (str, os.PathLike)) and name not in _names("generator"):
+        folder = os.fspath(name)
+        if os.path.isdir(folder):
+            return _load_folder(folder)
     return load_preset_model(name, MODEL_FILE)
+
+
+def _load_folder(folder):
+    """A preset folder's generator, checked against its metadata's hashes."""
+    metadata_path = os.path.join(folder, METADATA_FILE)
+    try:
+        with open(metadata_path) as f:
+            hashes = json.load(f).get("sha256")
+    except (OSError, ValueError, AttributeError) as error:
+        raise ValueError(
+            f"A preset folder needs a readable {METADATA_FILE} (as "
+            f"wk.presets.save_preset writes it). Received: {metadata_path} "
+            f"({type(error).__name__}: {error})"
+        ) from None
+    if not isinstance(hashes, dict) or MODEL_FILE not in hashes:
+        raise ValueError(
+            f"A preset folder's {METADATA_FILE} must record the SHA-256 of "
+            f"{MODEL_FILE} under `sha256`, so that it can be checked before it "
+            f"is loaded. Received: sha256={hashes!r} in {metadata_path}"
+        )
+    for file, expected in sorted(hashes.items()):
+        _check_hash(
+            os.path.join(folder, file), expected, f"Preset {folder!r}", METADATA_FILE
+        )
+    return keras.saving.load_model(
+        os.path.join(folder, MODEL_FILE), compile=False, safe_mode=True
+    )
 
 
 def load_preset_model(name, file, kind="generator"):
@@ -173,33 +221,134 @@ def _without_optimizer(model):
     return copy
 
 
-def save_preset(model, name, metadata, grid=None, root=None, model_file=MODEL_FILE):
-    """Writes a preset folder atomically and returns its files' SHA-256s.
+def describe_training(gan):
+    """How `gan` was trained, as a preset's metadata records it.
 
-    Everything is written into a temporary folder beside the target, which then
-    replaces it atomically: a crash leaves the previous preset whole. Record
-    the returned hashes in `registry.py`.
+    The method (the class), its configuration (critic steps, penalty weight,
+    clip value, EMA decay, ...), both optimizers and the generator steps done,
+    with the backend and Keras version.
+    """
+    config = {
+        key: value
+        for key, value in gan.get_config().items()
+        if key not in ("generator", "critic", "name", "trainable", "dtype")
+    }
+    optimizers = {}
+    for role in ("critic", "generator"):
+        optimizer = getattr(gan, f"{role}_optimizer", None)
+        if optimizer is not None:
+            optimizers[role] = keras.saving.serialize_keras_object(optimizer)
+    steps = getattr(gan, "generator_optimizer", None)
+    return {
+        "method": type(gan).__name__,
+        "config": config,
+        "optimizers": optimizers,
+        "generator_steps": int(keras.ops.convert_to_numpy(steps.iterations))
+        if steps is not None
+        else 0,
+        "backend": keras.config.backend(),
+        "keras_version": keras.__version__,
+    }
+
+
+def preset_grid(generator, seed=0):
+    """A preset's picture: 64 samples in a grid, or 2,000 2-D points plotted."""
+    from wgan_keras.models import generate_samples
+    from wgan_keras.visualization import image_grid, scatter_plot
+
+    probe = generate_samples(generator, 1, seed)
+    if probe.ndim == 2 and probe.shape[1] == 2:
+        return scatter_plot(generate_samples(generator, 2000, seed), extent=2.2)
+    if probe.ndim == 4 and probe.shape[-1] in (1, 3):
+        return image_grid(generate_samples(generator, 64, seed))
+    return None
+
+
+def save_preset(
+    gan_or_generator,
+    directory,
+    metadata=None,
+    grid=True,
+    overwrite=False,
+    model_file=MODEL_FILE,
+):
+    """Writes a preset folder atomically: generator, metadata and grid.
+
+    The folder holds the generator (saved without optimizer state; a GAN's
+    EMA generator where it keeps one), `metadata.json` and `grid.png`.
+    Metadata describes a GAN's networks and training (`networks`, `training`),
+    records the SHA-256 of the other files (`sha256`, which
+    `wk.load_generator(directory)` checks), and takes your `metadata` (data,
+    metrics, ...) on top. Everything is written into a hidden temporary folder
+    beside `directory`, which then replaces it atomically: a crash leaves the
+    previous preset whole.
 
     Args:
-        model: the `keras.Model` to ship (saved without optimizer state).
-        name: the preset's name (a folder name).
-        metadata: a JSON-serializable dict.
-        grid: a PIL image of samples, or None.
-        root: the folder of presets; default `saved_models/`.
+        gan_or_generator: a `wk.WassersteinGAN` or a generator `keras.Model`
+            (or any model to ship, such as a classifier).
+        directory: the preset folder to write.
+        metadata: a JSON-serializable dict merged into the metadata, e.g.
+            `{"data": "mnist", "metrics": wk.evaluation.evaluate_generator(...)}`.
+        grid: True to draw samples (64 images in a grid, or 2,000 2-D points;
+            seed 0), False for no picture, or a PIL image to ship.
+        overwrite: bool, whether an existing `directory` may be replaced.
         model_file: the model's file name in the folder.
 
     Returns:
-        `{file name: sha256}`.
+        `{file name: sha256}` for every file written, `metadata.json`
+        included (what a registry of shipped presets records).
+
+    Example:
+
+    ```python
+    gan.fit(images, epochs=10)
+    wk.presets.save_preset(gan, "presets/mnist", {"data": "mnist"})
+    generator = wk.load_generator("presets/mnist")
+    ```
     """
-    root = root or saved_models_root()
-    with staged_directory(os.path.join(root, name), overwrite=True) as staging:
+    if not isinstance(gan_or_generator, keras.Model):
+        raise ValueError(
+            "`gan_or_generator` must be a `wk.WassersteinGAN` or a `keras.Model`. "
+            f"Received: gan_or_generator of type {type(gan_or_generator).__name__}"
+        )
+    if metadata is not None and not isinstance(metadata, dict):
+        raise ValueError(
+            f"`metadata` must be a dict or None. Received: metadata={metadata!r}"
+        )
+    if not (isinstance(grid, bool) or isinstance(grid, Image.Image)):
+        raise ValueError(
+            f"`grid` must be True, False or a PIL image. Received: grid={grid!r}"
+        )
+    if not isinstance(overwrite, bool):
+        raise ValueError(
+            f"`overwrite` must be a bool. Received: overwrite={overwrite!r}"
+        )
+    record = {}
+    model = gan_or_generator
+    if isinstance(model, WassersteinGAN):
+        record["networks"] = describe_networks(model)
+        record["training"] = describe_training(model)
+        record["method"] = type(model).__name__
+        model = model.sampling_generator
+    inputs = getattr(model, "inputs", None) or []
+    if len(inputs) == 1 and len(inputs[0].shape) == 2:
+        record["latent_dim"] = int(inputs[0].shape[-1])
+    record.update(metadata or {})
+    json.dumps(record)  # not JSON-serializable: refused before anything is written
+    picture = preset_grid(model) if grid is True else grid or None
+
+    with staged_directory(directory, overwrite=overwrite) as staging:
         _without_optimizer(model).save(os.path.join(staging, model_file))
-        with open(os.path.join(staging, METADATA_FILE), "w") as f:
-            json.dump(metadata, f, indent=2, sort_keys=True)
-            f.write("\n")
-        files = [model_file, METADATA_FILE]
-        if grid is not None:
-            grid.save(os.path.join(staging, GRID_FILE))
+        files = [model_file]
+        if picture is not None:
+            picture.save(os.path.join(staging, GRID_FILE))
             files.append(GRID_FILE)
-        hashes = {file: sha256_of(os.path.join(staging, file)) for file in files}
+        record["sha256"] = {f: sha256_of(os.path.join(staging, f)) for f in files}
+        with open(os.path.join(staging, METADATA_FILE), "w") as f:
+            json.dump(record, f, indent=2, sort_keys=True)
+            f.write("\n")
+        hashes = {
+            file: sha256_of(os.path.join(staging, file))
+            for file in [*files, METADATA_FILE]
+        }
     return hashes

@@ -20,39 +20,39 @@ PRESETS = {
         "sha256": {
             "generator.keras": "bbac4d1cc470a800b18796509a7dedc333062715c87cce42f36c30cd060c270c",
             "grid.png": "8f4d57ff6663268895233ca80ea92b2d4aab87c82fcaf3422c1d1811a848963d",
-            "metadata.json": "26997e76037ec612ed1979a7145e6d0ac8f5842de52722a2e355a00ff9ba738c",
+            "metadata.json": "78b36f67fdd7a457c839adea89695cfa02e5f3d1e259805e1b19ac83bccc3863",
         },
     },
     # WGAN-GP, DCGAN at dim 32, MNIST, 36,000 generator steps with a generator
     # EMA, the learning rates falling linearly to 0 over the last 6,000
-    # (train_mnist.py; resume point in runs/mnist_dcgan_gp).
+    # (train_mnist.py; docs/presets/mnist_dcgan_gp.md).
     "mnist_dcgan_gp": {
         "sha256": {
             "generator.keras": "f9614c927e78fa7a21f73c17f9a231c8f3c29f845504bad80f78b03d3d226abe",
             "grid.png": "8ec35c34d5eb2d2e0d41327499a022e1bc84ebd59f65b90a0fff3acc7779f8fc",
-            "metadata.json": "44aee00f0c44508ecdc64a15c2c5b693ac214f47e2bda8b865b396e1e34a613f",
+            "metadata.json": "80342cbd39d71398be04fff24fe900c2368c97bf2141f49150cad282612cca1f",
         },
     },
     # Weight clipping, DCGAN at dim 32 with batch norm, MNIST, 75,000 generator
     # steps with a generator EMA, the learning rates falling linearly to 0 over
     # the last 10,000 (train_mnist.py), from the run restarted with the papers'
-    # batch norm and RMSprop epsilons (runs/mnist_dcgan_clip).
+    # batch norm and RMSprop epsilons (docs/presets/mnist_dcgan_clip.md).
     "mnist_dcgan_clip": {
         "sha256": {
             "generator.keras": "a166be3c79e2b84be0b5fe3fd578ebe77ea2751528da6bbd99a030b756f26509",
             "grid.png": "8aa6c6bbd09f23897bf05fd88c4782431dfc05aa2399533596633512cfc63b9e",
-            "metadata.json": "a4f752015065629628c9230d6d213692dc72e6ee7c52c91b15f29eb9329d4f45",
+            "metadata.json": "67e3427356604b31474144e262aaafc9126827a2e569109c726c856ef63a3e16",
         },
     },
     # Spectral normalization, DCGAN at dim 32, one critic step per generator
     # step, MNIST, 120,000 generator steps with a generator EMA, the learning
     # rates falling linearly to 0 over the last 20,000 (train_mnist.py;
-    # runs/mnist_dcgan_sn_n1).
+    # docs/presets/mnist_dcgan_sn.md).
     "mnist_dcgan_sn": {
         "sha256": {
             "generator.keras": "09f4d998442c6d86a82b1048a0e63364992b03526cf320d675a141cfd410c048",
             "grid.png": "e4c2a4ff4d78ebbd4ef1e954f75309398bcc575755c34d7fe584e50ad406bd85",
-            "metadata.json": "21cb8737c258b8e11983d93f0335cbf3dbefac5910acbfcb5093a663926f7957",
+            "metadata.json": "f943775e380fa510b0cd4b32facb2e1315b02598137add264f693b24e4a7d5c4",
         },
     },
 }

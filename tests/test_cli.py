@@ -1,0 +1,122 @@
+"""The `wgan-keras` command's train and sample, and presets of your own."""
+
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+from helpers import tiny_toy_gan, to_numpy
+from PIL import Image
+
+import wgan_keras as wk
+from wgan_keras import cli
+
+
+def run_cli(capsys, *args):
+    code = cli.main(list(args))
+    return code, capsys.readouterr()
+
+
+def test_train_smoke_on_images_then_sample_its_generator(tmp_path, capsys):
+    out = tmp_path / "run"
+    code, printed = run_cli(
+        capsys,
+        "train",
+        "--smoke",
+        "--data=digits.npz",
+        "--method=sn",
+        f"--output_dir={out}",
+    )
+    assert code == 0, printed.err[-3000:]
+    assert "Training SNWGAN on synthetic digits (28, 28, 1)" in printed.out
+    run = json.loads((out / "run.json").read_text())
+    assert run["generator_steps"] == 4
+    assert run["networks"]["critic"]["class_name"] == "DCGANCritic"
+
+    samples = tmp_path / "samples"
+    code, printed = run_cli(
+        capsys,
+        "sample",
+        "--model",
+        str(out / "generator.keras"),
+        "--output_dir",
+        str(samples),
+        "--num_samples",
+        "9",
+        "--rows",
+        "2",
+        "--steps",
+        "5",
+    )
+    assert code == 0, printed.err[-3000:]
+    assert "Sampled 9." in printed.out and "Sampled 10." in printed.out
+    with Image.open(samples / "samples.png") as grid:
+        assert grid.size == (3 * 30 + 2, 3 * 30 + 2)  # 3x3 of 28 + padding 2
+    with Image.open(samples / "interpolation.png") as strips:
+        assert strips.size == (5 * 30 + 2, 2 * 30 + 2)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--generator_steps=10", "--steps_per_epoch=3"], "--generator_steps=10"),
+        (["--method=sn", "--gp_weight=0.1"], "Received: --method=sn --gp_weight=0.1"),
+        (["--learning_rate_decay_start=3000"], "--learning_rate_decay_start=3000"),
+    ],
+)
+def test_train_refuses_bad_flags_before_any_work(args, message, tmp_path, capsys):
+    out = tmp_path / "run"
+    code, printed = run_cli(capsys, "train", *args, f"--output_dir={out}")
+    assert code == 2 and message in printed.err
+    assert not out.exists()
+
+
+def test_sample_refuses_what_is_not_a_generator(tmp_path, capsys):
+    code, printed = run_cli(capsys, "sample", "--model", str(tmp_path / "x.h5"))
+    assert code == 2 and "Received: --model=" in printed.err
+    code, printed = run_cli(capsys, "sample", "--preset", "mnist_dcgan_gp", "--rows=0")
+    assert code == 2 and "`--rows` must be >= 1. Received: --rows=0" in printed.err
+
+
+def test_save_preset_of_a_gan_loads_back_by_folder_and_refuses_tampering(tmp_path):
+    gan = tiny_toy_gan(ema_decay=0.5)
+    gan.compile()
+    gan.fit(np.zeros((64 * 5, 2), "float32"), epochs=1, verbose=0)
+    folder = tmp_path / "preset"
+    hashes = wk.presets.save_preset(gan, folder, {"data": "zeros"})
+    metadata = json.loads((folder / "metadata.json").read_text())
+    assert metadata["data"] == "zeros" and metadata["method"] == "WGANGP"
+    assert metadata["training"]["generator_steps"] == 1
+    assert metadata["training"]["config"]["critic_steps"] == 5
+    assert metadata["networks"]["critic"]["class_name"] == "MLPCritic"
+    assert sorted(metadata["sha256"]) == ["generator.keras", "grid.png"]
+    assert set(hashes) == {"generator.keras", "grid.png", "metadata.json"}
+
+    z = np.random.default_rng(0).standard_normal((4, 2)).astype("float32")
+    loaded = wk.load_generator(str(folder))
+    np.testing.assert_allclose(
+        to_numpy(loaded(z)), to_numpy(gan.sampling_generator(z)), rtol=1e-6, atol=1e-6
+    )
+    grid = folder / "grid.png"
+    grid.write_bytes(grid.read_bytes() + b"x")
+    with pytest.raises(ValueError, match="does not match the SHA-256 in metadata.json"):
+        wk.load_generator(folder)
+
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    gan.generator.save(bare / "generator.keras")
+    (bare / "metadata.json").write_text("{}")
+    with pytest.raises(ValueError, match="Received: sha256=None"):
+        wk.load_generator(bare)
+
+
+def test_save_preset_refuses_bad_arguments_before_writing(tmp_path):
+    generator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match="Received: gan_or_generator of type str"):
+        wk.presets.save_preset("g", tmp_path / "a")
+    with pytest.raises(ValueError, match="Received: grid='yes'"):
+        wk.presets.save_preset(generator, tmp_path / "a", grid="yes")
+    with pytest.raises(TypeError):
+        wk.presets.save_preset(generator, tmp_path / "a", {"bad": object()})
+    assert os.listdir(tmp_path) == []

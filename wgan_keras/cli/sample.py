@@ -1,0 +1,107 @@
+"""`wgan-keras sample`: a grid and interpolation strips from a generator.
+
+The generator is a preset (by name, or a preset folder), a `.keras` file (a
+generator or a whole GAN) or an exported SavedModel (its `serving_default`).
+Writes `samples.png` (2-D toys: a scatter plot) and, for images,
+`interpolation.png`: strips walking the latent space between two random
+points along the great circle.
+"""
+
+import os
+
+import numpy as np
+
+BATCH = 256
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "sample",
+        help="draw a grid and interpolation strips from a generator",
+        description=__doc__.split("\n\n")[1],
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--preset", help="a preset's name or a preset folder")
+    source.add_argument("--model", help="a .keras file or a SavedModel folder")
+    parser.add_argument("--num_samples", type=int, default=64, help="in the grid")
+    parser.add_argument("--rows", type=int, default=8, help="interpolation strips")
+    parser.add_argument("--steps", type=int, default=10, help="images per strip")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the noise")
+    parser.add_argument("--output_dir", default="outputs/samples")
+    return parser
+
+
+def load_sampler(preset=None, model=None):
+    """`(z -> samples as numpy, latent_dim)` for a preset, .keras or SavedModel."""
+    import keras
+
+    import wgan_keras as wk
+
+    if preset is not None:
+        generator = wk.load_generator(preset)
+    elif os.path.isfile(os.path.join(model, "saved_model.pb")):
+        import tensorflow as tf
+
+        function = tf.saved_model.load(model).signatures["serving_default"]
+        latent_dim = function.structured_input_signature[1]["z"].shape[-1]
+
+        def saved_model_sampler(z):
+            return function(z=tf.constant(z))["images"].numpy()
+
+        return saved_model_sampler, latent_dim
+    elif model.endswith(".keras") and os.path.isfile(model):
+        generator = keras.saving.load_model(model, compile=False, safe_mode=True)
+        if isinstance(generator, wk.WassersteinGAN):
+            generator = generator.sampling_generator
+    else:
+        raise ValueError(
+            "`--model` must be a .keras file or a SavedModel folder. Received: "
+            f"--model={model}"
+        )
+
+    def keras_sampler(z):
+        return keras.ops.convert_to_numpy(generator(z, training=False))
+
+    return keras_sampler, generator.input_shape[-1]
+
+
+class _Counted:
+    """`sampler` in batches of `BATCH`, with a count of the samples done."""
+
+    def __init__(self, sampler):
+        self.sampler = sampler
+
+    def __call__(self, z):
+        import keras
+
+        progress = keras.utils.Progbar(len(z), unit_name="sample")
+        outputs = []
+        for start in range(0, len(z), BATCH):
+            outputs.append(self.sampler(z[start : start + BATCH]))
+            progress.add(len(outputs[-1]))
+        print(f"Sampled {len(z)}.")
+        return np.concatenate(outputs)
+
+
+def run(args):
+    for name in ("num_samples", "rows", "steps"):
+        value = getattr(args, name)
+        if value < 1:
+            raise ValueError(f"`--{name}` must be >= 1. Received: --{name}={value}")
+    import wgan_keras as wk
+
+    sampler, latent_dim = load_sampler(args.preset, args.model)
+    pictures = wk.visualization.sample_pictures(
+        _Counted(sampler),
+        latent_dim,
+        args.num_samples,
+        args.rows,
+        args.steps,
+        args.seed,
+    )
+    os.makedirs(args.output_dir, exist_ok=True)
+    for name, picture in pictures.items():
+        path = os.path.join(args.output_dir, name)
+        picture.save(path)
+        print(f"Wrote {path}")
+    return 0
