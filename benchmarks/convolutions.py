@@ -27,7 +27,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from wgan_keras.backend import jax as wgan_jax  # noqa: E402
-from wgan_keras.convolution import same_padding  # noqa: E402
+from wgan_keras.backend.convolution import same_padding  # noqa: E402
 
 # (kind, batch, input size, in channels, out channels); kernel 5, stride 2.
 LAYERS = [

@@ -1,4 +1,4 @@
-"""`wgan_keras.allocator`: freed memory stays mapped while training, and only then."""
+"""`wgan_keras.backend.allocator`: freed memory stays mapped while training only."""
 
 import resource
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tests.helpers import tiny_toy_gan, toy_data
-from wgan_keras import allocator
+from wgan_keras.backend import allocator
 
 MIB = 1024 * 1024
 PAGE = resource.getpagesize()

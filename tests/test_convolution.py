@@ -13,7 +13,7 @@ from keras import ops
 import wgan_keras as wk
 from tests.helpers import scale, to_numpy
 from wgan_keras import backend as wgan_backend
-from wgan_keras.convolution import (
+from wgan_keras.backend.convolution import (
     same_padding,
     transposed_convolution,
     transposed_size,

@@ -5,6 +5,8 @@ from helpers import ListBatches, linear, tiny_toy_gan, to_numpy, toy_data, weigh
 from keras import ops
 
 import wgan_keras as wk
+from wgan_keras import data as wk_data
+from wgan_keras._utils.layers import flatten_layers
 
 D = 3
 
@@ -139,19 +141,18 @@ class HookedBatches(ListBatches):
 
 
 def test_fit_data_streams_python_data_without_tf_data_autotuning():
-    from wgan_keras import backend as wgan_backend
 
     batches = [np.full((2, D), k, "float32") for k in range(3)]
     if keras.config.backend() != "tensorflow":
         data = ListBatches(batches)
-        assert wgan_backend.fit_data(data) is data
+        assert wk_data.fit_data(data) is data
         return
     import tensorflow as tf
 
     dataset = tf.data.Dataset.from_tensor_slices(np.zeros((4, D), "float32"))
-    assert wgan_backend.fit_data(dataset) is dataset
+    assert wk_data.fit_data(dataset) is dataset
     data = HookedBatches(batches)
-    streamed = wgan_backend.fit_data(data)
+    streamed = wk_data.fit_data(data)
     assert streamed.options().autotune.enabled is False
     assert data.events == [0]  # the signature's read opens no epoch
     del data.events[:]
@@ -159,9 +160,9 @@ def test_fit_data_streams_python_data_without_tf_data_autotuning():
     assert got == [0, 1, 2, 0, 1, 2, 0]  # endless passes, in order
     # Each pass between its hooks (prefetch may have read one pass further).
     assert data.events[:10] == ["begin", 0, 1, 2, "end", "begin", 0, 1, 2, "end"]
-    labelled = wgan_backend.fit_data(iter([(b, b[:, 0]) for b in batches]))
+    labelled = wk_data.fit_data(iter([(b, b[:, 0]) for b in batches]))
     assert [float(y.numpy()[0]) for _, y in labelled] == [0.0, 1.0, 2.0]
-    arrays = wgan_backend.fit_data(iter(batches))
+    arrays = wk_data.fit_data(iter(batches))
     assert [x.numpy()[0, 0] for (x,) in arrays] == [0, 1, 2]
 
 
@@ -199,7 +200,7 @@ def test_array_epochs_longer_than_a_pass_run_on_into_the_next_pass(shuffle):
 
 @pytest.mark.parametrize("steps_per_epoch", [2, 3, 5])
 def test_array_batches_resume_at_any_epoch_as_if_never_stopped(steps_per_epoch):
-    from wgan_keras.models.critic_batches import ArrayCriticBatches
+    from wgan_keras.data import ArrayCriticBatches
 
     x = np.arange(60, dtype="float32")[:, None]  # 3 groups of 2 x 10 per pass
 
@@ -467,7 +468,7 @@ def test_spectral_norm_holds_after_training(loss):
     gan.fit(toy_data(16 * 5 * 30), batch_size=16, verbose=0)
     layers = [
         layer
-        for layer in gan.critic._flatten_layers()
+        for layer in flatten_layers(gan.critic)
         if isinstance(layer, wk.layers.SpectralNormalization)
     ]
     assert len(layers) == 5

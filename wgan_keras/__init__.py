@@ -1,13 +1,11 @@
 """wgan-keras: Wasserstein GANs for Keras 3 on TensorFlow, JAX and PyTorch."""
 
 from wgan_keras import (  # noqa: F401
-    allocator,
     callbacks,
     constraints,
     datasets,
     evaluation,
     export,
-    files,
     layers,
     losses,
     metrics,
@@ -16,6 +14,7 @@ from wgan_keras import (  # noqa: F401
     recipes,
     visualization,
 )
+from wgan_keras._utils import files  # noqa: F401  (wk.files: kept for one release)
 from wgan_keras.export import export_generator  # noqa: F401
 from wgan_keras.models import SNWGAN, WGAN, WGANGP, WassersteinGAN  # noqa: F401
 from wgan_keras.presets import list_generators, load_generator  # noqa: F401

@@ -20,9 +20,9 @@ import os
 import numpy as np
 
 from wgan_keras import metrics
+from wgan_keras._utils.downloads import GOOGLE_STORAGE, can_reach, keras_cache
 from wgan_keras.datasets import toy
-from wgan_keras.downloads import GOOGLE_STORAGE, can_reach, keras_cache
-from wgan_keras.models.wasserstein_gan import generate_samples
+from wgan_keras.models.sampling import generate_samples
 
 MNIST_SAMPLES = 10_000
 TOY_SAMPLES = 2_000

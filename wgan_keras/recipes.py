@@ -16,7 +16,7 @@ import keras
 
 from wgan_keras import callbacks as wk_callbacks
 from wgan_keras import networks
-from wgan_keras.files import staged_file, write_text
+from wgan_keras._utils.files import staged_file, write_text
 from wgan_keras.models import SNWGAN, WGAN, WGANGP
 from wgan_keras.presets import describe_networks
 

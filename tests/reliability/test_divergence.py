@@ -61,12 +61,12 @@ def test_nan_or_inf_loss_stops_at_that_step_and_keeps_the_last_backup(value, tmp
 
 
 def test_the_check_runs_first_and_only_once():
-    from wgan_keras.models.wasserstein_gan import _with_divergence_check
+    from wgan_keras.models.divergence import with_divergence_check
 
     backup = wk.callbacks.BackupAndRestore("unused")
-    callbacks = _with_divergence_check([backup])
+    callbacks = with_divergence_check([backup])
     assert isinstance(callbacks[0], wk.callbacks.StopOnDivergence)
     assert callbacks[1] is backup
     own = wk.callbacks.StopOnDivergence()
-    assert _with_divergence_check([backup, own]) == [backup, own]
-    assert len(_with_divergence_check(None)) == 1
+    assert with_divergence_check([backup, own]) == [backup, own]
+    assert len(with_divergence_check(None)) == 1

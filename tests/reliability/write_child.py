@@ -26,7 +26,7 @@ import numpy as np
 
 import wgan_keras as wk
 from wgan_keras import export as export_module
-from wgan_keras.files import staged_directory as real_staged_directory
+from wgan_keras._utils.files import staged_directory as real_staged_directory
 from wgan_keras.presets import presets as presets_module
 
 
@@ -46,12 +46,12 @@ def main():
     np.savez(os.path.join(root, "expected.npz"), images=first.predict(z, verbose=0))
     if what == "stalled_export":
         if keras.config.backend() == "tensorflow":
-            from wgan_keras.backend import tensorflow_export
+            from wgan_keras.export import tensorflow_writer
 
             def stall(*args, **kwargs):
                 time.sleep(600)
 
-            tensorflow_export.write = stall
+            tensorflow_writer.write = stall
         wk.export_generator(first, os.path.join(root, "serving"), model_name="m")
     elif what == "export":
         wk.export_generator(first, os.path.join(root, "serving"), model_name="m")

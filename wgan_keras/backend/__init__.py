@@ -26,66 +26,34 @@ Each backend module exports the same names:
 - `batch_normalization(x, scale, offset, epsilon)`: batch normalization's
   training pass over every axis but the last, `(outputs, mean, variance)`
   (`wgan_keras.layers.BatchNormalization`); fused on PyTorch and TensorFlow.
-- `fit_data(data)`: the grouped real data (`critic_batches`) as `fit` hands
-  it to Keras; on TensorFlow, Python data as a `tf.data.Dataset` read without
-  autotuning (`wgan_keras.backend.tensorflow.fit_data`), elsewhere `data`.
 - `WGANTrainer`: the mix-in that connects the shared WGAN step
   (`WassersteinGAN._wgan_train_step`) to the backend's `fit()` loop.
 
-No other module of the package imports tensorflow, jax or torch for training.
+No other module of the package imports tensorflow, jax or torch for training;
+the data path's `tf.data` adapter (`wgan_keras.data.tf_dataset`), the export
+and the TensorBoard callback import TensorFlow for their own work.
 """
+
+import importlib
 
 import keras
 
 _BACKEND = keras.config.backend()
-
-if _BACKEND == "tensorflow":
-    from wgan_keras.backend.tensorflow import (  # noqa: F401
-        WGANTrainer,
-        apply_gradients,
-        batch_normalization,
-        cond_update,
-        conv2d,
-        conv2d_transpose,
-        data_replicas,
-        fit_data,
-        input_gradient,
-        replica_position,
-        shard_batch,
-        value_and_grad,
-    )
-elif _BACKEND == "jax":
-    from wgan_keras.backend.jax import (  # noqa: F401
-        WGANTrainer,
-        apply_gradients,
-        batch_normalization,
-        cond_update,
-        conv2d,
-        conv2d_transpose,
-        data_replicas,
-        fit_data,
-        input_gradient,
-        replica_position,
-        shard_batch,
-        value_and_grad,
-    )
-elif _BACKEND == "torch":
-    from wgan_keras.backend.torch import (  # noqa: F401
-        WGANTrainer,
-        apply_gradients,
-        batch_normalization,
-        cond_update,
-        conv2d,
-        conv2d_transpose,
-        data_replicas,
-        fit_data,
-        input_gradient,
-        replica_position,
-        shard_batch,
-        value_and_grad,
-    )
-else:
+if _BACKEND not in ("tensorflow", "jax", "torch"):
     raise ValueError(
         "wgan_keras supports the Keras backends 'tensorflow', 'jax' and "
         f"'torch'. Received: KERAS_BACKEND={_BACKEND!r}"
     )
+_module = importlib.import_module(f"wgan_keras.backend.{_BACKEND}")
+
+WGANTrainer = _module.WGANTrainer
+apply_gradients = _module.apply_gradients
+batch_normalization = _module.batch_normalization
+cond_update = _module.cond_update
+conv2d = _module.conv2d
+conv2d_transpose = _module.conv2d_transpose
+data_replicas = _module.data_replicas
+input_gradient = _module.input_gradient
+replica_position = _module.replica_position
+shard_batch = _module.shard_batch
+value_and_grad = _module.value_and_grad

@@ -15,8 +15,8 @@ import jax
 import jax.numpy as jnp
 import keras
 
-from wgan_keras.convolution import transposed_convolution, transposed_size
-from wgan_keras.normalization import batch_normalization  # noqa: F401
+from wgan_keras.backend.convolution import transposed_convolution, transposed_size
+from wgan_keras.backend.normalization import batch_normalization  # noqa: F401
 
 
 def value_and_grad(fn, values):
@@ -131,10 +131,6 @@ def data_replicas(model):
         return 1
     mesh = distribution.device_mesh
     return mesh.shape[mesh.axis_names.index(distribution.batch_dim_name)]
-
-
-def fit_data(data):
-    return data
 
 
 class WGANTrainer:

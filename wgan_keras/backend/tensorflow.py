@@ -1,9 +1,5 @@
 """TensorFlow primitives: `tf.GradientTape`, nested for the penalty."""
 
-import itertools
-
-import keras
-import numpy as np
 import tensorflow as tf
 from keras import ops
 
@@ -102,73 +98,6 @@ def replica_position():
 
 def data_replicas(model):
     return model.distribute_strategy.num_replicas_in_sync
-
-
-def fit_data(data):
-    """`data` as `fit` hands it to Keras: Python data as a `tf.data.Dataset`.
-
-    Keras reads a `keras.utils.PyDataset` or a Python iterator through
-    `tf.data.Dataset.from_generator(...).prefetch(tf.data.AUTOTUNE)`, a new
-    iterator every epoch. With tf.data's autotuning on, such a pipeline,
-    which calls Python, runs some epochs with the whole process asleep about
-    half the time: a DCGAN step took 1.28 s or 0.64 s, by the epoch
-    (`benchmarks/README.md`). The same generator read with autotuning off and
-    a fixed prefetch buffer keeps every epoch fast. Pure tf.data pipelines
-    (the user's `tf.data.Dataset`) were fast either way and pass through
-    unchanged.
-
-    A `PyDataset` becomes one endless stream of passes, each pass opened and
-    closed with its `on_epoch_begin` and `on_epoch_end` as Keras would, so
-    `fit` must be given its `steps_per_epoch`.
-
-    Args:
-        data: a `tf.data.Dataset`, a `keras.utils.PyDataset` or an iterator of
-            batches (arrays, or tuples or dicts of arrays).
-
-    Returns:
-        A `tf.data.Dataset` of tuples (or dicts), or `data` itself.
-    """
-    if isinstance(data, tf.data.Dataset):
-        return data
-    if isinstance(data, keras.utils.PyDataset):
-        first = data[0]  # for the signature; reading does not open an epoch
-
-        def batches():
-            for _ in itertools.count():
-                data.on_epoch_begin()
-                for index in range(len(data)):
-                    yield _as_tuple(data[index])
-                data.on_epoch_end()
-
-    else:
-        iterator = iter(data)
-        first = next(iterator)  # group_critic_batches refuses a stepless iterator
-        stream = itertools.chain([first], iterator)
-
-        def batches():
-            for batch in stream:
-                yield _as_tuple(batch)
-
-    signature = tf.nest.map_structure(
-        lambda x: tf.TensorSpec((None, *np.shape(x)[1:]), np.asarray(x).dtype),
-        _as_tuple(first),
-    )
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    return (
-        tf.data.Dataset.from_generator(batches, output_signature=signature)
-        .prefetch(2)
-        .with_options(options)
-    )
-
-
-def _as_tuple(batch):
-    """A batch as Keras standardizes it: `(x,)`, `(x, y, ...)` or a dict."""
-    if isinstance(batch, (tuple, dict)):
-        return batch
-    if isinstance(batch, list):
-        return tuple(batch)
-    return (batch,)
 
 
 class WGANTrainer:

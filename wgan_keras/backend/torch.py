@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from keras.ops import convert_to_tensor
 
-from wgan_keras.convolution import same_padding, transposed_size
+from wgan_keras.backend.convolution import same_padding, transposed_size
 
 
 def value_and_grad(fn, values):
@@ -145,10 +145,6 @@ def refuse_distribution():
             "(keras.distribution.DataParallel); see the README's 'Several "
             f"devices'. Received: a torch.distributed world of size {world_size}"
         )
-
-
-def fit_data(data):
-    return data
 
 
 # The smallest float32 denormal, 2**-149, made from its bits: computing it would

@@ -6,8 +6,8 @@ import os
 
 import keras
 
-from wgan_keras.files import staged_file, write_text
-from wgan_keras.validation import validate_int
+from wgan_keras._utils.files import staged_file, write_text
+from wgan_keras._utils.validation import validate_int
 
 _METADATA = "training_metadata.json"
 

@@ -3,8 +3,8 @@
 import keras
 import numpy as np
 
+from wgan_keras._utils.validation import validate_int
 from wgan_keras.metrics.distances import exact_wasserstein_1  # noqa: F401
-from wgan_keras.validation import validate_int
 
 
 class ExactWasserstein(keras.callbacks.Callback):

@@ -2,7 +2,7 @@
 
 import keras
 
-from wgan_keras.validation import validate_int
+from wgan_keras._utils.validation import validate_int
 
 
 class LinearLearningRateDecay(keras.callbacks.Callback):

@@ -8,7 +8,7 @@ import numpy as np
 from keras import ops
 from PIL import Image
 
-from wgan_keras.validation import validate_int
+from wgan_keras._utils.validation import validate_int
 from wgan_keras.visualization import image_grid, scatter_plot
 
 

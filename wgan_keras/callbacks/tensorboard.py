@@ -5,9 +5,9 @@ import os
 import keras
 import numpy as np
 
+from wgan_keras._utils.validation import validate_int
 from wgan_keras.callbacks.sample_grid import SampleGrid
 from wgan_keras.callbacks.step_values import StepValues, is_scalar
-from wgan_keras.validation import validate_int
 
 
 class TensorBoard(keras.callbacks.Callback):

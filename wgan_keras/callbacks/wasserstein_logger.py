@@ -7,8 +7,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from wgan_keras._utils.validation import validate_int
 from wgan_keras.callbacks.step_values import StepValues, is_scalar
-from wgan_keras.validation import validate_int
 from wgan_keras.visualization import median_filter, plot_curves
 
 

@@ -11,6 +11,8 @@ import os
 
 import numpy as np
 
+from wgan_keras.export.loading import is_saved_model, load_saved_model_sampler
+
 BATCH = 256
 
 
@@ -39,16 +41,8 @@ def load_sampler(preset=None, model=None):
 
     if preset is not None:
         generator = wk.load_generator(preset)
-    elif os.path.isfile(os.path.join(model, "saved_model.pb")):
-        import tensorflow as tf
-
-        function = tf.saved_model.load(model).signatures["serving_default"]
-        latent_dim = function.structured_input_signature[1]["z"].shape[-1]
-
-        def saved_model_sampler(z):
-            return function(z=tf.constant(z))["images"].numpy()
-
-        return saved_model_sampler, latent_dim
+    elif is_saved_model(model):
+        return load_saved_model_sampler(model)
     elif model.endswith(".keras") and os.path.isfile(model):
         generator = keras.saving.load_model(model, compile=False, safe_mode=True)
         if isinstance(generator, wk.WassersteinGAN):

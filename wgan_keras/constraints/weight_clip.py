@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from wgan_keras.validation import validate_positive_float
+from wgan_keras._utils.validation import validate_positive_float
 
 
 @keras.saving.register_keras_serializable(package="wgan_keras")

@@ -6,16 +6,17 @@ critic update gets a full batch of its own, scaled to float32 in [-1, 1] (the
 generator's `tanh` range) and prefetched. `WassersteinGAN.fit` takes the
 batches as they are: one batch is one critic batch.
 
-TensorFlow is imported here, lazily, because a `tf.data.Dataset` is what this
-module returns; `fit` reads it on every Keras backend.
+The `tf.data` pipeline itself is built in `wgan_keras.data.tf_dataset`, the
+package's one `tf.data` module, imported here lazily; `fit` reads the
+batches on every Keras backend.
 """
 
 import os
 
 import numpy as np
 
-from wgan_keras.downloads import GOOGLE_STORAGE, can_reach
-from wgan_keras.validation import validate_int
+from wgan_keras._utils.downloads import GOOGLE_STORAGE, can_reach
+from wgan_keras._utils.validation import validate_int
 
 # tensorflow-datasets names and how each is prepared. `crop` is a centred square
 # crop before resizing (the DCGAN CelebA crop); `size` the default image size.
@@ -34,10 +35,6 @@ NPZ_SPLITS = {"train": "x_train", "test": "x_test"}
 
 # Hosts that tensorflow-datasets downloads from; one must answer for a download.
 _DOWNLOAD_PROBE = GOOGLE_STORAGE
-# Shuffle buffer for sources too large to shuffle whole (CelebA, LSUN).
-_SHUFFLE_BUFFER = 100_000
-# Sources up to this many images are cached in memory after resizing.
-_MAX_CACHED_IMAGES = 300_000
 
 
 def load_images(
@@ -131,62 +128,6 @@ def load_images(
     return _pipeline(images, batch_size, image_size, shuffle, seed, repeat)
 
 
-def _pipeline(images, batch_size, image_size, shuffle, seed, repeat):
-    """The shared pipeline over an in-memory (N, H, W, C) array."""
-    import tensorflow as tf
-
-    if len(images) < batch_size:
-        raise ValueError(
-            f"The data holds {len(images)} images, fewer than one batch. "
-            f"Received: batch_size={batch_size}"
-        )
-    dataset = tf.data.Dataset.from_tensor_slices(images)
-    return _batches(
-        dataset, len(images), batch_size, image_size, None, shuffle, seed, repeat
-    )
-
-
-def _batches(dataset, size, batch_size, image_size, crop, shuffle, seed, repeat):
-    """Resizes single images once (cached), then shuffles, batches and scales.
-
-    `dataset` yields single (H, W, C) images, uint8 or float32 in [-1, 1];
-    `size` is their number (for the shuffle buffer) or None if unknown.
-    """
-    import tensorflow as tf
-
-    float_input = dataset.element_spec.dtype != tf.uint8
-
-    def resize(image):  # (H, W, C) -> (S, S, C), same dtype
-        if crop is not None:
-            image = tf.image.resize_with_crop_or_pad(image, crop, crop)
-        if image_size is None or tuple(image.shape[:2]) == (image_size, image_size):
-            return image
-        resized = tf.image.resize(
-            tf.cast(image, tf.float32), (image_size, image_size), antialias=True
-        )
-        if float_input:
-            return tf.clip_by_value(resized, -1.0, 1.0)
-        return tf.cast(tf.clip_by_value(tf.round(resized), 0.0, 255.0), tf.uint8)
-
-    if crop is not None or image_size is not None:
-        dataset = dataset.map(resize, num_parallel_calls=tf.data.AUTOTUNE)
-    if size is not None and size <= _MAX_CACHED_IMAGES:
-        dataset = dataset.cache()  # in memory; LSUN's 3M bedrooms are streamed
-    if shuffle:
-        buffer = min(size, _SHUFFLE_BUFFER) if size else _SHUFFLE_BUFFER
-        dataset = dataset.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
-    if repeat:
-        dataset = dataset.repeat()
-    dataset = dataset.batch(batch_size, drop_remainder=True)
-
-    def scale(batch):  # (B, H, W, C) -> float32 in [-1, 1]
-        batch = tf.cast(batch, tf.float32)
-        return batch if float_input else batch / 127.5 - 1.0
-
-    dataset = dataset.map(scale, num_parallel_calls=tf.data.AUTOTUNE)
-    return dataset.prefetch(tf.data.AUTOTUNE)
-
-
 def _array_images(x, name):
     """Checks an image array; returns it as (N, H, W, C), uint8 or float32."""
     x = np.asarray(x)
@@ -267,11 +208,10 @@ def _folder_images(path, image_size, channels):
 
 
 def _tfds_pipeline(key, split, data_dir, batch_size, image_size, shuffle, seed, repeat):
-    import tensorflow as tf
-    import tensorflow_datasets as tfds
+    from wgan_keras.data import tf_dataset
 
     spec = TFDS_DATASETS[key]
-    builder = tfds.builder(spec["tfds_name"], data_dir=data_dir)
+    builder = tf_dataset.tfds_builder(spec["tfds_name"], data_dir)
     if not builder.is_prepared():
         if not _can_download():
             raise ValueError(
@@ -287,14 +227,9 @@ def _tfds_pipeline(key, split, data_dir, batch_size, image_size, shuffle, seed, 
                 f"Received: name_or_path={key!r}, data_dir={data_dir!r}"
             )
         builder.download_and_prepare()
-    size = builder.info.splits[split].num_examples
-    dataset = builder.as_dataset(split=split, shuffle_files=shuffle)
-    dataset = dataset.map(
-        lambda example: example["image"], num_parallel_calls=tf.data.AUTOTUNE
-    )
-    return _batches(
-        dataset,
-        size,
+    return tf_dataset.image_batches(
+        tf_dataset.tfds_images(builder, split, shuffle),
+        builder.info.splits[split].num_examples,
         batch_size,
         image_size or spec["size"],
         spec.get("crop"),
@@ -327,3 +262,24 @@ def synthetic_digits(count, seed):
         image[row - 3 : row + 3, 4:24] = 255
         image[4:24, column - 2 : column + 2] = 255
     return images[..., None]
+
+
+def _pipeline(images, batch_size, image_size, shuffle, seed, repeat):
+    """The shared pipeline over an in-memory (N, H, W, C) array."""
+    if len(images) < batch_size:
+        raise ValueError(
+            f"The data holds {len(images)} images, fewer than one batch. "
+            f"Received: batch_size={batch_size}"
+        )
+    from wgan_keras.data import tf_dataset
+
+    return tf_dataset.image_batches(
+        tf_dataset.images_dataset(images),
+        len(images),
+        batch_size,
+        image_size,
+        None,
+        shuffle,
+        seed,
+        repeat,
+    )

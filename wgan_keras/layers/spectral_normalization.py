@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from wgan_keras.validation import validate_int
+from wgan_keras._utils.validation import validate_int
 
 
 @keras.saving.register_keras_serializable(package="wgan_keras")

@@ -7,7 +7,7 @@ samples to feature vectors first; without one the samples are the features.
 
 import numpy as np
 
-from wgan_keras.validation import validate_int
+from wgan_keras._utils.validation import validate_int
 
 
 def _check_batch(name, x):

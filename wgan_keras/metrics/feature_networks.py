@@ -13,7 +13,7 @@ import os
 import keras
 from keras import ops
 
-from wgan_keras.downloads import GOOGLE_STORAGE, can_reach, keras_cache
+from wgan_keras._utils.downloads import GOOGLE_STORAGE, can_reach, keras_cache
 
 CLASSIFIER = "mnist_classifier"
 CLASSIFIER_FILE = "classifier.keras"

@@ -3,6 +3,7 @@
 import keras
 
 from wgan_keras import losses
+from wgan_keras._utils.layers import flatten_layers
 from wgan_keras.layers import SpectralNormalization
 from wgan_keras.models.wasserstein_gan import WassersteinGAN
 
@@ -50,8 +51,7 @@ class SNWGAN(WassersteinGAN):
 
     def configure_critic(self, critic):
         if not any(
-            isinstance(layer, SpectralNormalization)
-            for layer in critic._flatten_layers()
+            isinstance(layer, SpectralNormalization) for layer in flatten_layers(critic)
         ):
             raise ValueError(
                 "SNWGAN needs a critic with wk.layers.SpectralNormalization "

@@ -2,9 +2,10 @@
 
 import keras
 
+from wgan_keras._utils.validation import validate_positive_float
 from wgan_keras.constraints import WeightClip
+from wgan_keras.models.optimizers import paper_rmsprop  # noqa: F401  (WGAN's)
 from wgan_keras.models.wasserstein_gan import WassersteinGAN
-from wgan_keras.validation import validate_positive_float
 
 
 class _Chain:

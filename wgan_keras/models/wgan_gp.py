@@ -5,11 +5,9 @@ from keras import ops
 
 from wgan_keras import backend as wgan_backend
 from wgan_keras import losses
-from wgan_keras.models.wasserstein_gan import (
-    WassersteinGAN,
-    batch_size_of,
-    replica_rows,
-)
+from wgan_keras._utils.layers import flatten_layers
+from wgan_keras.models.sampling import batch_size_of, replica_rows
+from wgan_keras.models.wasserstein_gan import WassersteinGAN
 
 
 @keras.saving.register_keras_serializable(package="wgan_keras")
@@ -63,7 +61,7 @@ class WGANGP(WassersteinGAN):
         super().__init__(generator, critic, **kwargs)
 
     def configure_critic(self, critic):
-        for layer in critic._flatten_layers():
+        for layer in flatten_layers(critic):
             if isinstance(layer, keras.layers.BatchNormalization):
                 raise ValueError(
                     "The gradient penalty is taken per sample, and batch "

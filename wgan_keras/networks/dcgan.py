@@ -2,9 +2,9 @@
 
 import keras
 
+from wgan_keras._utils.validation import validate_int, validate_positive_float
 from wgan_keras.layers import BatchNormalization, Conv2D, Conv2DTranspose
 from wgan_keras.networks.common import check_model_kwargs, spectral_norm_wrapper
-from wgan_keras.validation import validate_int, validate_positive_float
 
 # The papers' code normalizes with PyTorch's and tflib's epsilon; models saved
 # before the networks took `batch_norm_epsilon` used Keras' default.

@@ -4,8 +4,8 @@ import math
 
 import keras
 
+from wgan_keras._utils.validation import validate_int
 from wgan_keras.networks.common import check_model_kwargs, spectral_norm_wrapper
-from wgan_keras.validation import validate_int
 
 
 def _validate_shape(name, shape):

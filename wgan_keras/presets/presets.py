@@ -18,7 +18,7 @@ import os
 import keras
 from PIL import Image
 
-from wgan_keras.files import staged_directory
+from wgan_keras._utils.files import staged_directory
 from wgan_keras.models import WassersteinGAN
 from wgan_keras.presets.registry import PRESETS
 

@@ -89,7 +89,7 @@ def retain_freed_memory():
     Example:
 
     ```python
-    from wgan_keras import allocator
+    from wgan_keras.backend import allocator
 
     with allocator.retain_freed_memory():
         for batch in batches:

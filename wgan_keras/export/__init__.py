@@ -17,73 +17,30 @@ import sys
 import tempfile
 
 import keras
-import numpy as np
 
-from wgan_keras.files import (
+from wgan_keras._utils.files import (
     remove_stale_staging,
     staged_directory,
     staged_file,
     staging_prefix,
     write_text,
 )
-from wgan_keras.validation import validate_int
+from wgan_keras._utils.validation import validate_int
+from wgan_keras.export import tensorflow_writer
+from wgan_keras.export.resolve import resolve_generator
+from wgan_keras.export.serving import (  # noqa: F401
+    MODELS_CONFIG,
+    models_config,
+    serving_command,
+)
 
 FORMATS = ("tf_saved_model", "onnx")
 # TF Serving parses the version folder's name as an int64.
 MAX_VERSION = 2**63 - 1
 # The temporary `.keras` copy that a child process exports from.
 _COPY_STEM = "wgan-keras-export"
-MODELS_CONFIG = "models.config"
 ONNX_FILE = "model.onnx"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-
-
-def resolve_generator(generator_or_gan):
-    """The generator to export and its latent size.
-
-    Args:
-        generator_or_gan: a generator `keras.Model`, a `wk.WassersteinGAN`
-            (its EMA generator is exported where it keeps one, else its
-            generator), or the path of a `.keras` file holding
-            either (loaded with `safe_mode=True`).
-
-    Returns:
-        `(generator, latent_dim)`.
-    """
-    from wgan_keras.models import WassersteinGAN
-
-    model = generator_or_gan
-    if isinstance(model, (str, os.PathLike)):
-        path = os.fspath(model)
-        if not path.endswith(".keras") or not os.path.isfile(path):
-            raise ValueError(
-                "`generator_or_gan` must be a generator, a WassersteinGAN or the "
-                f"path of an existing .keras file. Received: {path!r}"
-            )
-        model = keras.saving.load_model(path, compile=False, safe_mode=True)
-    if isinstance(model, WassersteinGAN):
-        model = model.sampling_generator
-    if not isinstance(model, keras.Model):
-        raise ValueError(
-            "`generator_or_gan` must be a generator `keras.Model`, a "
-            "WassersteinGAN or the path of a .keras file. Received: "
-            f"generator_or_gan={generator_or_gan!r}"
-        )
-    inputs = getattr(model, "inputs", None)
-    if not inputs or len(inputs) != 1 or len(inputs[0].shape) != 2:
-        raise ValueError(
-            "`generator_or_gan` must take one (batch, latent_dim) input. "
-            f"Received: inputs={[tuple(x.shape) for x in inputs or []]}"
-        )
-    latent_dim = inputs[0].shape[-1]
-    outputs = model(np.zeros((1, latent_dim), "float32"), training=False)
-    if not hasattr(outputs, "shape") or len(outputs.shape) not in (2, 4):
-        raise ValueError(
-            "`generator_or_gan` must return one tensor of samples, (batch, dim) "
-            "or (batch, height, width, channels). Received: "
-            f"{type(outputs).__name__} of shape {getattr(outputs, 'shape', None)}"
-        )
-    return model, latent_dim
 
 
 def export_generator(
@@ -190,9 +147,7 @@ def export_generator(
 def _write(generator, latent_dim, format, target):
     backend = keras.config.backend()
     if backend == "tensorflow":
-        from wgan_keras.backend import tensorflow_export
-
-        tensorflow_export.write(generator, latent_dim, format, target)
+        tensorflow_writer.write(generator, latent_dim, format, target)
         return
     print(
         f"Exporting through the TensorFlow backend in a child process: Keras' "
@@ -208,14 +163,12 @@ def _write(generator, latent_dim, format, target):
 
 
 def _run_child(model_file, target, format):
-    from wgan_keras.backend.tensorflow_export import ERROR_PREFIX
-
     env = dict(os.environ, KERAS_BACKEND="tensorflow")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     command = [
         sys.executable,
         "-m",
-        "wgan_keras.backend.tensorflow_export",
+        "wgan_keras.export.tensorflow_writer",
         f"--model={model_file}",
         f"--target={target}",
         f"--format={format}",
@@ -225,50 +178,11 @@ def _run_child(model_file, target, format):
     if result.returncode == 0:
         return
     for line in result.stderr.splitlines():
-        if line.startswith(ERROR_PREFIX):
-            report = json.loads(line[len(ERROR_PREFIX) :])
+        if line.startswith(tensorflow_writer.ERROR_PREFIX):
+            report = json.loads(line[len(tensorflow_writer.ERROR_PREFIX) :])
             error = {"FileNotFoundError": FileNotFoundError, "ImportError": ImportError}
             raise error.get(report["type"], ValueError)(report["message"])
     raise RuntimeError(
         f"The export child process failed (exit code {result.returncode}). "
         f"Its output:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    )
-
-
-def models_config(path):
-    """TF Serving's `models.config` for every SavedModel under `path`.
-
-    Each model's `base_path` is `/models/<name>`, as when `path` is mounted at
-    `/models` in the TF Serving container.
-    """
-    names = []
-    for name in sorted(os.listdir(path)):
-        model_dir = os.path.join(path, name)
-        if name.startswith(".") or not os.path.isdir(model_dir):
-            continue
-        if any(
-            version.isdigit()
-            and os.path.isfile(os.path.join(model_dir, version, "saved_model.pb"))
-            for version in os.listdir(model_dir)
-        ):
-            names.append(name)
-    configs = "".join(
-        "  config {\n"
-        f'    name: "{name}"\n'
-        f'    base_path: "/models/{name}"\n'
-        '    model_platform: "tensorflow"\n'
-        "  }\n"
-        for name in names
-    )
-    return f"model_config_list {{\n{configs}}}\n"
-
-
-def serving_command(path, gpu=True):
-    """The `docker run` line that serves every model under `path`."""
-    image = "tensorflow/serving:latest-gpu" if gpu else "tensorflow/serving"
-    gpus = "--gpus all " if gpu else ""
-    return (
-        f"docker run --rm {gpus}-p 8500:8500 -p 8501:8501 "
-        f'-v "{os.path.abspath(path)}:/models" {image} '
-        f"--model_config_file=/models/{MODELS_CONFIG}"
     )

@@ -2,7 +2,7 @@
 
 This module always runs under the TensorFlow backend: in the calling process
 when Keras uses TensorFlow, otherwise in a child process started by
-`wgan_keras.export_generator` (`python -m wgan_keras.backend.tensorflow_export`)
+`wgan_keras.export_generator` (`python -m wgan_keras.export.tensorflow_writer`)
 that loads the generator from a `.keras` file. The SavedModel therefore holds
 plain TensorFlow ops (no `XlaCallModule` compiled for one platform), which TF
 Serving runs on CPU or GPU whichever backend trained the weights.
@@ -17,6 +17,8 @@ import signal
 import sys
 import threading
 import time
+
+from wgan_keras.export.resolve import resolve_generator
 
 # Reported by the child on stderr so the parent can raise the same error.
 ERROR_PREFIX = "WGAN_KERAS_EXPORT_ERROR "
@@ -166,8 +168,6 @@ def main(argv=None):
         exit_with_parent(args.parent_pid)
 
     import keras  # the parent sets KERAS_BACKEND=tensorflow
-
-    from wgan_keras.export import resolve_generator
 
     if keras.config.backend() != "tensorflow":
         raise RuntimeError(

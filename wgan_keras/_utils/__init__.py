@@ -1,0 +1,1 @@
+"""Helpers the package shares: atomic files, downloads, argument checks, layers."""
