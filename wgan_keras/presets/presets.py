@@ -135,11 +135,16 @@ def _load_folder(folder):
             f"wk.presets.save_preset writes it). Received: {metadata_path} "
             f"({type(error).__name__}: {error})"
         ) from None
-    if not isinstance(hashes, dict) or MODEL_FILE not in hashes:
+    if (
+        not isinstance(hashes, dict)
+        or MODEL_FILE not in hashes
+        or any(os.path.basename(file) != file for file in hashes)
+    ):
         raise ValueError(
             f"A preset folder's {METADATA_FILE} must record the SHA-256 of "
-            f"{MODEL_FILE} under `sha256`, so that it can be checked before it "
-            f"is loaded. Received: sha256={hashes!r} in {metadata_path}"
+            f"{MODEL_FILE} (and of the folder's other files, by plain name) under "
+            "`sha256`, so that they can be checked before anything is loaded. "
+            f"Received: sha256={hashes!r} in {metadata_path}"
         )
     for file, expected in sorted(hashes.items()):
         _check_hash(
