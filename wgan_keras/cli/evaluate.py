@@ -31,6 +31,8 @@ def add_parser(subparsers):
 
 def run(args):
     import json
+    import sys
+    import time
 
     import wgan_keras as wk
     from wgan_keras import evaluation
@@ -48,8 +50,16 @@ def run(args):
         raise ValueError(
             f"`--num_samples` must be >= 2. Received: --num_samples={args.num_samples}"
         )
+    start = time.time()
+    # Progress goes to stderr, so that --json output stays parseable.
+    print(f"Evaluating {args.preset} (noise seed {args.seed}) ...", file=sys.stderr)
     results = evaluation.evaluate_preset(
         args.preset, num_samples=args.num_samples, seed=args.seed, mnist_path=args.data
+    )
+    print(
+        f"Evaluated {results.get('num_samples', '?')} samples in "
+        f"{time.time() - start:.0f} s.",
+        file=sys.stderr,
     )
     if args.json:
         print(json.dumps(results, indent=2))
