@@ -120,3 +120,31 @@ def test_save_preset_refuses_bad_arguments_before_writing(tmp_path):
     with pytest.raises(TypeError):
         wk.presets.save_preset(generator, tmp_path / "a", {"bad": object()})
     assert os.listdir(tmp_path) == []
+
+
+def test_train_on_a_small_image_folder_holds_out_what_it_has(tmp_path, capsys):
+    # 20 images, fewer than the 1,024 held-out ones asked for: all are used,
+    # and no batch size the user never passed is named.
+    folder = tmp_path / "images"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(20):
+        pixels = rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(folder / f"{i}.png")
+    out = tmp_path / "run"
+    code, printed = run_cli(
+        capsys,
+        "train",
+        f"--data={folder}",
+        "--generator_steps=2",
+        "--steps_per_epoch=1",
+        "--batch_size=4",
+        "--critic_steps=1",
+        "--dim=8",
+        f"--output_dir={out}",
+    )
+    assert code == 0, printed.err[-3000:]
+    assert f"Training WGANGP on {folder} (32, 32, 3)" in printed.out
+    steps = (out / "logs" / "epochs.csv").read_text().splitlines()
+    assert len(steps) == 3  # a header and two epochs, each with a held-out estimate
+    assert json.loads((out / "run.json").read_text())["generator_steps"] == 2

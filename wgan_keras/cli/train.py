@@ -10,6 +10,8 @@ rerunning the same command resumes from its backup.
 import os
 import sys
 
+import numpy as np
+
 TOYS = ("gaussians8", "gaussians25", "swiss_roll")
 DTYPE_POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 HELD_OUT_SAMPLES = 1024
@@ -158,11 +160,12 @@ def run(args):
             repeat=True,
             **load,
         )
+        # Up to HELD_OUT_SAMPLES test images: a small folder gives all it has.
         count = 128 if args.smoke else HELD_OUT_SAMPLES
-        held_out = wk.datasets.load_images(
-            test_source, split="test", batch_size=count, shuffle=False, **load
+        test = wk.datasets.load_images(
+            test_source, split="test", batch_size=1, shuffle=False, **load
         )
-        held_out = next(iter(held_out)).numpy()
+        held_out = np.concatenate([batch.numpy() for batch in test.take(count)])
         source = "synthetic digits" if args.smoke else args.data
     sample_shape = tuple(held_out.shape[1:])
     latent_dim = args.latent_dim or (2 if toy else 128)
