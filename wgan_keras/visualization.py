@@ -98,22 +98,24 @@ def median_filter(values, window):
     )
 
 
-def _pyplot():
-    """matplotlib's pyplot on the Agg backend (files only, no display)."""
-    import matplotlib
+def _figure(width, height):
+    """A matplotlib figure drawn by Agg into memory.
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
+    The object-oriented API, not pyplot: it leaves the process's plotting
+    backend (a notebook's, say) and pyplot's figure list alone.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    return pyplot
+    figure = Figure(figsize=(width / 100, height / 100), dpi=100)
+    FigureCanvasAgg(figure)
+    return figure
 
 
 def _save_figure(figure, path):
     """Saves `figure` as an RGB PNG at `path` and returns it as a PIL image."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)
-    figure.clf()
-    _pyplot().close(figure)
     buffer.seek(0)
     image = Image.open(buffer).convert("RGB")
     image.save(path)
@@ -132,7 +134,7 @@ def plot_curves(
 ):
     """Draws named curves `{name: (x, y)}` on shared axes and saves a PNG.
 
-    A matplotlib line plot (Agg backend) with labelled axes, ticks, a legend
+    A matplotlib line plot (drawn by Agg) with labelled axes, ticks, a legend
     (each name with its last value) and a title. Curves named in `background`
     (e.g. a noisy raw signal) are drawn pale, behind the others, and do not
     set the y range when other curves do.
@@ -154,8 +156,7 @@ def plot_curves(
     wk.visualization.plot_curves({"estimate": (steps, values)}, "curve.png")
     ```
     """
-    pyplot = _pyplot()
-    figure = pyplot.figure(figsize=(width / 100, height / 100), dpi=100)
+    figure = _figure(width, height)
     axes = figure.add_subplot()
     series = [
         (name, np.asarray(x, "float64"), np.asarray(y, "float64"))
@@ -221,8 +222,7 @@ def plot_toy(critic, real, fake, path, extent=2.0, size=512, title=""):
     )
     ```
     """
-    pyplot = _pyplot()
-    figure = pyplot.figure(figsize=(size / 100, size / 100), dpi=100)
+    figure = _figure(size, size)
     axes = figure.add_subplot()
     if critic is not None:
         axis = np.linspace(-extent, extent, 128, dtype="float32")
