@@ -199,7 +199,7 @@ def run(args):
         verbose=1 if sys.stdout.isatty() else 2,
         **fit_kwargs,
     )
-    if args.data.startswith("gaussians"):
+    if toy and args.data.startswith("gaussians"):
         modes = int(args.data[9:])
         samples = gan.generate(TOY_HELD_OUT, seed=0)
         covered, off = wk.datasets.covered_modes(samples, modes=modes)
