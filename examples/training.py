@@ -115,26 +115,16 @@ def distribution_scope(settings):
 
 def schedule(settings):
     """`(generator_steps, steps_per_epoch, dim)` from the flags; tiny for --smoke."""
-    if settings.smoke:
-        steps, per_epoch, dim = 4, 2, 8
-    else:
-        steps, per_epoch, dim = (
+    try:
+        return wk.recipes.schedule(
             settings.generator_steps,
             settings.steps_per_epoch,
             settings.dim,
+            settings.learning_rate_decay_start,
+            settings.smoke,
         )
-        if per_epoch < 1 or steps % per_epoch:
-            raise app.UsageError(
-                "--generator_steps must be a multiple of --steps_per_epoch. "
-                f"Received: --generator_steps={steps}, --steps_per_epoch={per_epoch}"
-            )
-    decay_start = settings.learning_rate_decay_start
-    if decay_start is not None and not 0 <= decay_start < steps:
-        raise app.UsageError(
-            "--learning_rate_decay_start must be >= 0 and < --generator_steps "
-            f"({steps}). Received: --learning_rate_decay_start={decay_start}"
-        )
-    return steps, per_epoch, dim
+    except ValueError as error:
+        raise app.UsageError(str(error)) from None
 
 
 def compiled_gan(settings, image_shape, dim):

@@ -61,6 +61,7 @@ def test_train_smoke_on_images_then_sample_its_generator(tmp_path, capsys):
     "args, message",
     [
         (["--generator_steps=10", "--steps_per_epoch=3"], "--generator_steps=10"),
+        (["--generator_steps=0"], "Received: --generator_steps=0,"),
         (["--method=sn", "--gp_weight=0.1"], "Received: --method=sn --gp_weight=0.1"),
         (["--learning_rate_decay_start=3000"], "--learning_rate_decay_start=3000"),
     ],

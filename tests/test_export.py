@@ -302,7 +302,7 @@ def test_cli_exports_a_preset_and_a_gan_file(tmp_path, capsys):
     gan.save(gan_file)
     out = tmp_path / "serving"
 
-    # The installed entry point, in its own process (it picks TensorFlow).
+    # The entry point, in its own process, under this run's backend.
     result = subprocess.run(
         [sys.executable, "-m", "wgan_keras.cli", "export"]
         + ["--preset", "gaussians8_mlp_gp", "--out", str(out)],

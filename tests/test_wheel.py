@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import typing
 
 import keras
 import numpy as np
@@ -45,9 +46,17 @@ print("REPORT " + json.dumps(report))
 """
 
 
+class Install(typing.NamedTuple):
+    python: str  # the new environment's interpreter
+    bin: str  # its scripts folder (wgan-keras)
+    work: str  # a temporary working directory
+    purelib: str  # its site-packages
+    wheel: str  # the wheel installed
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
-    """`(python, bin folder, working directory)` of a fresh wheel install."""
+    """An `Install` of the wheel into a fresh environment."""
     tmp = tmp_path_factory.mktemp("wheel")
     source = tmp / "source"
     source.mkdir()
@@ -90,20 +99,19 @@ def installed(tmp_path_factory):
     )
     work = tmp / "work"
     work.mkdir()
-    return python, str(venv / "bin"), str(work), purelib, tmp / "dist" / wheel
+    return Install(python, str(venv / "bin"), str(work), purelib, tmp / "dist" / wheel)
 
 
 def run_installed(installed, *command, backend=None, timeout=600):
-    python, bin_folder, work, _, _ = installed
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    env["PATH"] = bin_folder + os.pathsep + env["PATH"]
+    env["PATH"] = installed.bin + os.pathsep + env["PATH"]
     env.pop("PYTHONPATH", None)
     env.pop("WGAN_KERAS_SAVED_MODELS", None)
     if backend is not None:
         env["KERAS_BACKEND"] = backend
     result = subprocess.run(
         list(command),
-        cwd=work,
+        cwd=installed.work,
         env=env,
         capture_output=True,
         text=True,
@@ -118,11 +126,12 @@ def run_installed(installed, *command, backend=None, timeout=600):
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
 def test_wheel_carries_the_presets_and_loads_them_from_anywhere(installed, backend):
-    python, _, _, purelib, wheel = installed
-    assert os.path.getsize(wheel) > 5e6  # the presets travel in it
-    stdout = run_installed(installed, python, "-c", CHECK_PRESETS, backend=backend)
+    assert os.path.getsize(installed.wheel) > 5e6  # the presets travel in it
+    stdout = run_installed(
+        installed, installed.python, "-c", CHECK_PRESETS, backend=backend
+    )
     report = json.loads(stdout.split("REPORT ", 1)[1])
-    assert report["file"].startswith(purelib)  # the wheel, not the clone
+    assert report["file"].startswith(installed.purelib)  # the wheel, not the clone
     assert report["backend"] == backend
     assert sorted(report["presets"]) == list(PRESETS)
     for name, (shape, largest) in report["presets"].items():
@@ -145,7 +154,7 @@ def test_installed_command_trains_a_smoke_run(installed, method):
     )
     cls = {"clip": "WGAN", "gp": "WGANGP", "sn": "SNWGAN"}[method]
     assert f"Training {cls} on gaussians8" in stdout
-    folder = os.path.join(installed[2], out)
+    folder = os.path.join(installed.work, out)
     for name in ("gan.keras", "generator.keras", "run.json", "backup"):
         assert os.path.exists(os.path.join(folder, name)), name
     with open(os.path.join(folder, "run.json")) as f:
@@ -154,10 +163,10 @@ def test_installed_command_trains_a_smoke_run(installed, method):
 
 @pytest.mark.slow
 def test_installed_command_samples_evaluates_and_exports(installed, tmp_path):
-    work = installed[2]
+    work = installed.work
     stdout = run_installed(
         installed,
-        installed[0],
+        installed.python,
         "-m",
         "wgan_keras",
         "sample",
@@ -207,7 +216,7 @@ def test_installed_command_samples_evaluates_and_exports(installed, tmp_path):
 @pytest.mark.slow
 def test_tampered_installed_preset_is_refused(installed):
     model = os.path.join(
-        installed[3],
+        installed.purelib,
         "wgan_keras",
         "saved_models",
         "gaussians8_mlp_gp",
@@ -224,7 +233,7 @@ def test_tampered_installed_preset_is_refused(installed):
             "try:\n    wk.load_generator('gaussians8_mlp_gp')\n"
             "except ValueError as e:\n    print('REFUSED', e)\n"
         )
-        stdout = run_installed(installed, installed[0], "-c", code)
+        stdout = run_installed(installed, installed.python, "-c", code)
         assert "REFUSED" in stdout and "does not match the SHA-256" in stdout
     finally:
         with open(model, "wb") as f:

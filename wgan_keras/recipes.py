@@ -4,6 +4,7 @@ examples share.
 - `build_gan`: DCGAN networks for 28x28, 32x32 or 64x64 images, or the
   WGAN-GP toy code's MLPs for 2-D data, with each method's constraint and
   batch-norm choices;
+- `schedule`: a run's steps, epochs and width, checked before any work;
 - `fit_run`: `fit` with backups (rerun to resume), Wasserstein curves, sample
   grids, TensorBoard and `run.json`, then `gan.keras` and `generator.keras`.
 """
@@ -106,6 +107,53 @@ def build_gan(
         ema_decay=ema_decay,
         **extra,
     )
+
+
+def schedule(
+    generator_steps,
+    steps_per_epoch,
+    dim,
+    learning_rate_decay_start=None,
+    smoke=False,
+):
+    """A run's `(generator_steps, steps_per_epoch, dim)`, checked before any work.
+
+    Args:
+        generator_steps: generator updates in all.
+        steps_per_epoch: generator updates between grids, logs and backups;
+            `generator_steps` must be a multiple of it.
+        dim: the networks' width.
+        learning_rate_decay_start: None, or the generator step from which the
+            learning rates fall to 0; it must lie inside the run.
+        smoke: 4 steps in epochs of 2 at width 8 instead (an installation
+            check); the decay start is checked against those 4 steps.
+
+    Returns:
+        `(generator_steps, steps_per_epoch, dim)`.
+
+    Example:
+
+    ```python
+    steps, per_epoch, dim = wk.recipes.schedule(36_000, 250, 32, 30_000)
+    ```
+    """
+    if smoke:
+        generator_steps, steps_per_epoch, dim = 4, 2, 8
+    elif (
+        generator_steps < 1 or steps_per_epoch < 1 or generator_steps % steps_per_epoch
+    ):
+        raise ValueError(
+            "--generator_steps must be a positive multiple of --steps_per_epoch. "
+            f"Received: --generator_steps={generator_steps}, "
+            f"--steps_per_epoch={steps_per_epoch}"
+        )
+    start = learning_rate_decay_start
+    if start is not None and not 0 <= start < generator_steps:
+        raise ValueError(
+            "--learning_rate_decay_start must be >= 0 and < --generator_steps "
+            f"({generator_steps}). Received: --learning_rate_decay_start={start}"
+        )
+    return generator_steps, steps_per_epoch, dim
 
 
 class RunRecord(keras.callbacks.Callback):

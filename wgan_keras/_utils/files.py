@@ -116,12 +116,18 @@ def remove_stale_staging(parent, stem):
     return removed
 
 
-def _refuse_existing(target, overwrite):
+def _prepare(target, overwrite):
+    """`(target, parent, name)`: refused if it exists unless `overwrite`, its
+    folder made."""
+    target = os.path.abspath(os.fspath(target))
     if os.path.lexists(target) and not overwrite:
         raise FileExistsError(
             f"{target} exists; pass overwrite=True to replace it. "
             f"Received: overwrite={overwrite!r}"
         )
+    parent, name = os.path.split(target)
+    os.makedirs(parent, exist_ok=True)
+    return target, parent, name
 
 
 @contextlib.contextmanager
@@ -146,10 +152,7 @@ def staged_directory(target, overwrite=False):
         write_everything_into(staging)
     ```
     """
-    target = os.path.abspath(os.fspath(target))
-    _refuse_existing(target, overwrite)
-    parent, name = os.path.split(target)
-    os.makedirs(parent, exist_ok=True)
+    target, parent, name = _prepare(target, overwrite)
     remove_stale_staging(parent, f".{name}")
     staging = tempfile.mkdtemp(prefix=staging_prefix(f".{name}"), dir=parent)
     try:
@@ -192,10 +195,7 @@ def staged_file(target, overwrite=True):
         generator.save(tmp)
     ```
     """
-    target = os.path.abspath(os.fspath(target))
-    _refuse_existing(target, overwrite)
-    parent, name = os.path.split(target)
-    os.makedirs(parent, exist_ok=True)
+    target, parent, name = _prepare(target, overwrite)
     stem, dot, extension = name.partition(".")
     remove_stale_staging(parent, f".{stem}")
     fd, tmp = tempfile.mkstemp(

@@ -13,7 +13,6 @@ wgan-keras evaluate --list
 """
 
 import argparse
-import os
 import sys
 
 from wgan_keras.cli import evaluate, export, sample, train
@@ -29,10 +28,6 @@ def main(argv=None):
     for command in COMMANDS.values():
         command.add_parser(subparsers)
     args = parser.parse_args(argv)
-    if args.command == "export" and "keras" not in sys.modules:
-        # The SavedModel is always written by the TensorFlow backend; choosing
-        # it here saves the child process that other backends would need.
-        os.environ["KERAS_BACKEND"] = "tensorflow"
     try:
         return COMMANDS[args.command].run(args)
     except (

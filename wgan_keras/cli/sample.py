@@ -12,6 +12,7 @@ import os
 import numpy as np
 
 from wgan_keras.export.loading import is_saved_model, load_saved_model_sampler
+from wgan_keras.export.resolve import resolve_generator
 
 BATCH = 256
 
@@ -40,23 +41,23 @@ def load_sampler(preset=None, model=None):
     import wgan_keras as wk
 
     if preset is not None:
-        generator = wk.load_generator(preset)
+        source = wk.load_generator(preset)
     elif is_saved_model(model):
         return load_saved_model_sampler(model)
     elif model.endswith(".keras") and os.path.isfile(model):
-        generator = keras.saving.load_model(model, compile=False, safe_mode=True)
-        if isinstance(generator, wk.WassersteinGAN):
-            generator = generator.sampling_generator
+        source = model
     else:
         raise ValueError(
             "`--model` must be a .keras file or a SavedModel folder. Received: "
             f"--model={model}"
         )
+    # A generator, or a GAN's sampling generator, loaded in safe mode.
+    generator, latent_dim = resolve_generator(source)
 
     def keras_sampler(z):
         return keras.ops.convert_to_numpy(generator(z, training=False))
 
-    return keras_sampler, generator.input_shape[-1]
+    return keras_sampler, latent_dim
 
 
 class _Counted:

@@ -13,6 +13,7 @@ import sys
 import numpy as np
 
 TOYS = ("gaussians8", "gaussians25", "swiss_roll")
+GAUSSIAN_MODES = {"gaussians8": 8, "gaussians25": 25}
 DTYPE_POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 HELD_OUT_SAMPLES = 1024
 TOY_HELD_OUT = 1000
@@ -90,30 +91,23 @@ def add_parser(subparsers):
 
 def _schedule(args, toy):
     """`(steps, steps_per_epoch, dim)`, checked before any work."""
-    if args.smoke:
-        steps, per_epoch, dim = 4, 2, 8
-    else:
-        steps = args.generator_steps or (3000 if toy else 100_000)
-        per_epoch = args.steps_per_epoch or (100 if toy else 500)
-        dim = args.dim
-        if steps < 1 or per_epoch < 1 or steps % per_epoch:
-            raise ValueError(
-                "`--generator_steps` must be a positive multiple of "
-                f"`--steps_per_epoch`. Received: --generator_steps={steps}, "
-                f"--steps_per_epoch={per_epoch}"
-            )
-    start = args.learning_rate_decay_start
-    if start is not None and not 0 <= start < steps:
-        raise ValueError(
-            "`--learning_rate_decay_start` must be >= 0 and < --generator_steps "
-            f"({steps}). Received: --learning_rate_decay_start={start}"
-        )
     if args.gp_weight is not None and args.method != "gp":
         raise ValueError(
             "`--gp_weight` applies to --method=gp only. Received: "
             f"--method={args.method} --gp_weight={args.gp_weight:g}"
         )
-    return steps, per_epoch, dim
+    from wgan_keras import recipes
+
+    def given(value, default):
+        return default if value is None else value
+
+    return recipes.schedule(
+        given(args.generator_steps, 3000 if toy else 100_000),
+        given(args.steps_per_epoch, 100 if toy else 500),
+        args.dim,
+        args.learning_rate_decay_start,
+        args.smoke,
+    )
 
 
 def _toy(name, count, seed):
@@ -121,7 +115,7 @@ def _toy(name, count, seed):
 
     if name == "swiss_roll":
         return datasets.swiss_roll(count, seed=seed)
-    return datasets.gaussian_mixture_2d(count, modes=int(name[9:]), seed=seed)
+    return datasets.gaussian_mixture_2d(count, modes=GAUSSIAN_MODES[name], seed=seed)
 
 
 def run(args):
@@ -199,8 +193,8 @@ def run(args):
         verbose=1 if sys.stdout.isatty() else 2,
         **fit_kwargs,
     )
-    if toy and args.data.startswith("gaussians"):
-        modes = int(args.data[9:])
+    if args.data in GAUSSIAN_MODES:
+        modes = GAUSSIAN_MODES[args.data]
         samples = gan.generate(TOY_HELD_OUT, seed=0)
         covered, off = wk.datasets.covered_modes(samples, modes=modes)
         print(f"Modes covered: {covered}/{modes}; samples off every mode: {off:.1%}")

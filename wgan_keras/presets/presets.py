@@ -261,10 +261,10 @@ def preset_grid(generator, seed=0):
     from wgan_keras.models import generate_samples
     from wgan_keras.visualization import image_grid, scatter_plot
 
-    probe = generate_samples(generator, 1, seed)
-    if probe.ndim == 2 and probe.shape[1] == 2:
+    shape = tuple(generator.output_shape[1:])
+    if shape == (2,):
         return scatter_plot(generate_samples(generator, 2000, seed), extent=2.2)
-    if probe.ndim == 4 and probe.shape[-1] in (1, 3):
+    if len(shape) == 3 and shape[-1] in (1, 3):
         return image_grid(generate_samples(generator, 64, seed))
     return None
 
@@ -352,8 +352,6 @@ def save_preset(
         with open(os.path.join(staging, METADATA_FILE), "w") as f:
             json.dump(record, f, indent=2, sort_keys=True)
             f.write("\n")
-        hashes = {
-            file: sha256_of(os.path.join(staging, file))
-            for file in [*files, METADATA_FILE]
-        }
+        metadata_hash = sha256_of(os.path.join(staging, METADATA_FILE))
+        hashes = {**record["sha256"], METADATA_FILE: metadata_hash}
     return hashes
