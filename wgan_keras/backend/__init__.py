@@ -7,7 +7,6 @@ Each backend module exports the same names:
 - `input_gradient(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`, kept
   differentiable so that a loss built on it (the gradient penalty) can itself be
   differentiated with respect to the critic's weights.
-- `apply_gradients(optimizer, grads, variables)`: one optimizer update.
 - `cond_update(pred, fn, variables)`: runs the stateful `fn()` only where the
   scalar `pred` is true; `variables` are all the variables `fn` may read or write.
 - `replica_position()`: `(replica_id, num_replicas)` of the code running now:
@@ -26,8 +25,12 @@ Each backend module exports the same names:
 - `batch_normalization(x, scale, offset, epsilon)`: batch normalization's
   training pass over every axis but the last, `(outputs, mean, variance)`
   (`wgan_keras.layers.BatchNormalization`); fused on PyTorch and TensorFlow.
-- `WGANTrainer`: the mix-in that connects the shared WGAN step
-  (`WassersteinGAN._wgan_train_step`) to the backend's `fit()` loop.
+- `WGANTrainer`: the trainer mix-in, as Keras' own backend trainers are. Its
+  `train_step` runs the shared WGAN step (`WassersteinGAN._wgan_train_step`)
+  inside the backend's `fit()` loop, and its `optimizer_step(network,
+  optimizer, loss_fn)` owns taking each update's gradient and applying it;
+  the shared step only supplies the loss functions (`updates.py` holds what
+  the three `optimizer_step`s share).
 
 No other module of the package imports tensorflow, jax or torch for training;
 the data path's `tf.data` adapter (`wgan_keras.data.tf_dataset`), the export
@@ -47,7 +50,6 @@ if _BACKEND not in ("tensorflow", "jax", "torch"):
 _module = importlib.import_module(f"wgan_keras.backend.{_BACKEND}")
 
 WGANTrainer = _module.WGANTrainer
-apply_gradients = _module.apply_gradients
 batch_normalization = _module.batch_normalization
 cond_update = _module.cond_update
 conv2d = _module.conv2d

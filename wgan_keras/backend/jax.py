@@ -17,6 +17,7 @@ import keras
 
 from wgan_keras.backend.convolution import transposed_convolution, transposed_size
 from wgan_keras.backend.normalization import batch_normalization  # noqa: F401
+from wgan_keras.backend.updates import gradients_applied, scaled_loss
 
 
 def value_and_grad(fn, values):
@@ -25,18 +26,6 @@ def value_and_grad(fn, values):
 
 def input_gradient(fn, x):
     return jax.grad(lambda inputs: jnp.sum(fn(inputs)))(x)
-
-
-def apply_gradients(optimizer, grads, variables):
-    # Stateless, so that optimizers with conditional state (LossScaleOptimizer's
-    # skip of non-finite steps) update under `jit` too.
-    new_values, new_optimizer_values = optimizer.stateless_apply(
-        [v.value for v in optimizer.variables], grads, [v.value for v in variables]
-    )
-    for variable, value in zip(variables, new_values):
-        variable.assign(value)
-    for variable, value in zip(optimizer.variables, new_optimizer_values):
-        variable.assign(value)
 
 
 def _functional(fn, variables):
@@ -174,6 +163,28 @@ class WGANTrainer:
             self.metrics_variables,
         )
         return self._run_stateless(self._wgan_train_step, state, data, groups)
+
+    def optimizer_step(self, network, optimizer, loss_fn):
+        """Updates `network` by `optimizer` on `loss_fn`, with `jax.value_and_grad`.
+
+        `loss_fn(trainable_values)` returns `(loss, aux)`; this returns
+        `(loss, aux, applied)` (`backend.updates.gradients_applied`).
+        """
+        variables = network.trainable_variables
+        values = [v.value for v in variables]
+        fn = scaled_loss(optimizer, loss_fn, replicas=1)
+        (_, (loss, aux)), grads = value_and_grad(fn, values)
+        applied = gradients_applied(optimizer, grads)
+        # Stateless, so that optimizers with conditional state (LossScaleOptimizer's
+        # skip of non-finite steps) update under `jit` too.
+        new_values, new_optimizer_values = optimizer.stateless_apply(
+            [v.value for v in optimizer.variables], grads, values
+        )
+        for variable, value in zip(variables, new_values):
+            variable.assign(value)
+        for variable, value in zip(optimizer.variables, new_optimizer_values):
+            variable.assign(value)
+        return loss, aux, applied
 
     def test_step(self, state, data):
         groups = (

@@ -3,6 +3,8 @@
 import tensorflow as tf
 from keras import ops
 
+from wgan_keras.backend.updates import gradients_applied, scaled_loss
+
 
 def value_and_grad(fn, values):
     values = [tf.convert_to_tensor(v) for v in values]
@@ -22,10 +24,6 @@ def input_gradient(fn, x):
         tape.watch(x)
         outputs = fn(x)
     return tape.gradient(outputs, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
-
-
-def apply_gradients(optimizer, grads, variables):
-    optimizer.apply(grads, variables)
 
 
 def cond_update(pred, fn, variables):
@@ -120,6 +118,19 @@ class WGANTrainer:
     def train_step(self, data):
         with tf.control_dependencies(tf.nest.flatten(data)):
             return _reducible(self._wgan_train_step(data))
+
+    def optimizer_step(self, network, optimizer, loss_fn):
+        """Updates `network` by `optimizer` on `loss_fn`, taped.
+
+        `loss_fn(trainable_values)` returns `(loss, aux)`; this returns
+        `(loss, aux, applied)` (`backend.updates.gradients_applied`).
+        """
+        variables = network.trainable_variables
+        fn = scaled_loss(optimizer, loss_fn, replica_position()[1])
+        (_, (loss, aux)), grads = value_and_grad(fn, [v.value for v in variables])
+        applied = gradients_applied(optimizer, grads)
+        optimizer.apply(grads, variables)
+        return loss, aux, applied
 
     def test_step(self, data):
         return _reducible(self._wgan_test_step(data))

@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from keras.ops import convert_to_tensor
 
 from wgan_keras.backend.convolution import same_padding, transposed_size
+from wgan_keras.backend.updates import gradients_applied, scaled_loss
 
 
 def value_and_grad(fn, values):
@@ -29,11 +30,6 @@ def input_gradient(fn, x):
         outputs.sum(), x, create_graph=True, materialize_grads=True
     )
     return grad
-
-
-def apply_gradients(optimizer, grads, variables):
-    with torch.no_grad():
-        optimizer.apply(grads, variables)
 
 
 def cond_update(pred, fn, variables):
@@ -191,3 +187,17 @@ class WGANTrainer:
     def test_step(self, data):
         with torch.no_grad():
             return self._wgan_test_step(data)
+
+    def optimizer_step(self, network, optimizer, loss_fn):
+        """Updates `network` by `optimizer` on `loss_fn`, with autograd.
+
+        `loss_fn(trainable_values)` returns `(loss, aux)`; this returns
+        `(loss, aux, applied)` (`backend.updates.gradients_applied`).
+        """
+        variables = network.trainable_variables
+        fn = scaled_loss(optimizer, loss_fn, replicas=1)
+        (_, (loss, aux)), grads = value_and_grad(fn, [v.value for v in variables])
+        applied = gradients_applied(optimizer, grads)
+        with torch.no_grad():
+            optimizer.apply(grads, variables)
+        return loss, aux, applied

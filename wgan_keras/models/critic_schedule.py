@@ -1,5 +1,6 @@
 """The critic schedule: how many critic updates each generator update waits for."""
 
+import keras
 from keras import ops
 
 from wgan_keras import backend as wgan_backend
@@ -11,6 +12,14 @@ CRITIC_SCHEDULES = ("constant", "original")
 _ORIGINAL_WARMUP_STEPS = 25
 _ORIGINAL_BOOST_EVERY = 500
 _ORIGINAL_BOOST_CRITIC_STEPS = 100
+
+
+def step_counter(name):
+    """An int32 count of train steps, kept the same on every replica."""
+    # Every replica makes the same update: the first one's stands.
+    return keras.Variable(
+        0, dtype="int32", trainable=False, aggregation="only_first_replica", name=name
+    )
 
 
 class CriticSchedule:
@@ -47,8 +56,5 @@ class CriticSchedule:
         wgan_backend.cond_update(
             counter >= ops.cast(required, "int32"),
             update,
-            self.trainable_variables
-            + self.non_trainable_variables
-            + self.optimizer.variables
-            + self.metrics_variables,
+            self.step_variables,
         )

@@ -1,10 +1,8 @@
-"""The two optimizers of a WGAN: the pair Keras' trainers see, one optimizer
-step with loss scaling and replicas, and the papers' RMSprop for clipping."""
+"""The two optimizers of a WGAN: the pair Keras' trainers see, the mean of a
+step's values under loss scaling, and the papers' RMSprop for clipping."""
 
 import keras
 from keras import ops
-
-from wgan_keras import backend as wgan_backend
 
 
 class OptimizerPair:
@@ -54,38 +52,6 @@ class OptimizerPair:
         self.generator_optimizer.finalize_variable_values(
             self._generator.trainable_variables
         )
-
-
-def optimizer_step(network, optimizer, loss_fn):
-    """One optimizer step on `network`'s trainable weights.
-
-    `loss_fn(trainable_values)` returns `(loss, (non_trainable, aux))`: the
-    loss, the network's new non-trainable values (written back here) and
-    anything else to hand back. Returns `(loss, aux, applied)`: `applied`
-    is None, or under loss scaling whether the gradients were finite (a
-    LossScaleOptimizer skips the step where they are not).
-    """
-    trainable = network.trainable_variables
-    _, replicas = wgan_backend.replica_position()
-
-    def scaled_loss_fn(values):
-        loss, aux = loss_fn(values)
-        # Under tf.distribute the optimizer sums the replicas' gradients, so
-        # each replica differentiates its share of the global mean loss;
-        # a LossScaleOptimizer (mixed_float16) scales it up.
-        share = loss if replicas == 1 else loss / replicas
-        return optimizer.scale_loss(share), (loss, aux)
-
-    (_, (loss, (non_trainable, aux))), grads = wgan_backend.value_and_grad(
-        scaled_loss_fn, [v.value for v in trainable]
-    )
-    applied = None
-    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        applied = optimizer.check_finite(grads)
-    wgan_backend.apply_gradients(optimizer, grads, trainable)
-    for variable, value in zip(network.non_trainable_variables, non_trainable):
-        variable.assign(value)
-    return loss, aux, applied
 
 
 def record_mean(tracker, value, applied):

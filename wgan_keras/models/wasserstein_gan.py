@@ -6,11 +6,12 @@ from keras import ops
 from wgan_keras import backend as wgan_backend
 from wgan_keras import losses
 from wgan_keras._utils.layers import flatten_layers
+from wgan_keras.data.checks import check_floating
 from wgan_keras.models.arguments import checked_arguments
-from wgan_keras.models.critic_schedule import CriticSchedule
+from wgan_keras.models.critic_schedule import CriticSchedule, step_counter
 from wgan_keras.models.ema import GeneratorEMA, averaged_copy
 from wgan_keras.models.fitting import CriticBatchFit
-from wgan_keras.models.optimizers import PairedCompile, optimizer_step, record_mean
+from wgan_keras.models.optimizers import PairedCompile, record_mean
 from wgan_keras.models.resume import MidEpochResume
 from wgan_keras.models.sampling import Sampling, batch_size_of
 from wgan_keras.models.saving import SeedStateSaving
@@ -120,23 +121,12 @@ class WassersteinGAN(
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.ema_generator = None
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
-        # Counters are the same on every replica: one replica's update stands.
-        self.critic_updates_since_generator = keras.Variable(
-            0,
-            dtype="int32",
-            trainable=False,
-            aggregation="only_first_replica",
-            name="critic_updates_since_generator",
+        self.critic_updates_since_generator = step_counter(
+            "critic_updates_since_generator"
         )
         # Train steps to pass over without updates: the steps of an epoch that
         # a resumed run had finished before it was interrupted (`resume_at`).
-        self.resume_steps_to_skip = keras.Variable(
-            0,
-            dtype="int32",
-            trainable=False,
-            aggregation="only_first_replica",
-            name="resume_steps_to_skip",
-        )
+        self.resume_steps_to_skip = step_counter("resume_steps_to_skip")
         self._traces_resume_skip = False
         self._critic_batches = None
 
@@ -192,7 +182,7 @@ class WassersteinGAN(
             return self.generator(inputs, training=True)
         return self.sampling_generator(inputs, training=False)
 
-    # ---------------------------------------------------------------- compile
+    # ---------------------------------------------------------------- metrics
 
     @property
     def metrics(self):
@@ -203,25 +193,30 @@ class WassersteinGAN(
             *self.method_trackers,
         ]
 
-    # -------------------------------------------------------------------- fit
-
     # ------------------------------------------------------------- train step
+
+    @property
+    def step_variables(self):
+        """Every variable a train step may read or write."""
+        return (
+            self.trainable_variables
+            + self.non_trainable_variables
+            + self.optimizer.variables
+            + self.metrics_variables
+        )
 
     def _real_samples(self, data):
         x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        if not keras.backend.is_float_dtype(keras.backend.standardize_dtype(x.dtype)):
-            raise ValueError(
-                "Real samples must be floating point, scaled to the generator's "
-                "output range (e.g. images in [-1, 1]: `x / 127.5 - 1`). "
-                f"Received: dtype {keras.backend.standardize_dtype(x.dtype)}"
-            )
+        check_floating(x.dtype, name="x")
         return ops.cast(x, self.compute_dtype)
 
     def _wgan_train_step(self, data):
         """One generator update after `critic_steps` critic updates.
 
-        Written once for every backend: each backend's `train_step` calls it
-        (on JAX inside a `keras.StatelessScope` holding the traced state).
+        Written once for every backend in `keras.ops`: each backend's
+        `train_step` calls it (on JAX inside a `keras.StatelessScope` holding
+        the traced state), and it hands each update's loss function to the
+        backend's `optimizer_step`, which takes the gradient and applies it.
         """
         if not self._traces_resume_skip:
             self._wgan_updates(data)
@@ -230,10 +225,7 @@ class WassersteinGAN(
             wgan_backend.cond_update(
                 skip <= 0,
                 lambda: self._wgan_updates(data),
-                self.trainable_variables
-                + self.non_trainable_variables
-                + self.optimizer.variables
-                + self.metrics_variables,
+                self.step_variables,
             )
             skip.assign(ops.maximum(skip - 1, 0))
         return {m.name: m.result() for m in self.metrics}
@@ -334,7 +326,10 @@ class WassersteinGAN(
             )
             return loss, (non_trainable, logs)
 
-        loss, logs, applied = optimizer_step(critic, self.critic_optimizer, loss_fn)
+        loss, (non_trainable, logs), applied = self.optimizer_step(
+            critic, self.critic_optimizer, loss_fn
+        )
+        _assign(critic.non_trainable_variables, non_trainable)
         record_mean(self.critic_loss_tracker, loss, applied)
         for metric in self.metrics:
             if metric.name in logs:
@@ -359,7 +354,10 @@ class WassersteinGAN(
             scores = ops.cast(scores, "float32")
             return self.generator_objective(scores), (non_trainable, None)
 
-        loss, _, applied = optimizer_step(generator, self.generator_optimizer, loss_fn)
+        loss, (non_trainable, _), applied = self.optimizer_step(
+            generator, self.generator_optimizer, loss_fn
+        )
+        _assign(generator.non_trainable_variables, non_trainable)
         record_mean(self.generator_loss_tracker, loss, applied)
         if self.ema_generator is not None:
             self._update_ema()
@@ -386,8 +384,6 @@ class WassersteinGAN(
         )
         return {m.name: m.result() for m in evaluated}
 
-    # --------------------------------------------------------------- sampling
-
     # ----------------------------------------------------------------- config
 
     def get_config(self):
@@ -409,3 +405,9 @@ class WassersteinGAN(
         for name in ("generator", "critic"):
             config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
+
+
+def _assign(variables, values):
+    # Batch statistics and power iterations the update's forward pass computed.
+    for variable, value in zip(variables, values, strict=True):
+        variable.assign(value)
