@@ -26,10 +26,10 @@ import wgan_keras as wk
 FLAGS = flags.FLAGS
 flags.DEFINE_string("preset", None, "A preset name (see wk.list_generators()).")
 flags.DEFINE_string("model", None, "A generator or GAN saved as .keras.")
-flags.DEFINE_integer("num_samples", 64, "Samples in the grid.")
-flags.DEFINE_integer("rows", 8, "Interpolation strips.")
-flags.DEFINE_integer("steps", 10, "Images per interpolation strip.")
-flags.DEFINE_integer("seed", 0, "Seed of the noise.")
+flags.DEFINE_integer("num_samples", 64, "Samples in the grid.", lower_bound=1)
+flags.DEFINE_integer("rows", 8, "Interpolation strips.", lower_bound=1)
+flags.DEFINE_integer("steps", 10, "Images per interpolation strip.", lower_bound=1)
+flags.DEFINE_integer("seed", 0, "Seed of the noise.", lower_bound=0)
 flags.DEFINE_string("output_dir", "outputs/samples", "Where outputs go.")
 
 

@@ -42,14 +42,26 @@ flags.DEFINE_enum(
     "spectral normalization (SN-GAN).",
 )
 flags.DEFINE_integer("modes", 8, "Mixture modes: 8 (circle) or 25 (grid).")
-flags.DEFINE_integer("generator_steps", 3000, "Generator updates in total.")
-flags.DEFINE_integer("batch_size", 64, "Samples per critic batch (m).")
-flags.DEFINE_integer("critic_steps", 5, "Critic updates per generator update.")
-flags.DEFINE_integer("latent_dim", 2, "Noise size (2 in the WGAN-GP toy code).")
 flags.DEFINE_integer(
-    "epochs", 30, "Epochs to split the run into (logs, exact W1 per epoch)."
+    "generator_steps", 3000, "Generator updates in total.", lower_bound=1
 )
-flags.DEFINE_integer("seed", 0, "Seed of data, weights and training noise.")
+flags.DEFINE_integer("batch_size", 64, "Samples per critic batch (m).", lower_bound=1)
+flags.DEFINE_integer(
+    "critic_steps", 5, "Critic updates per generator update.", lower_bound=1
+)
+flags.DEFINE_integer(
+    "latent_dim", 2, "Noise size (2 in the WGAN-GP toy code).", lower_bound=1
+)
+flags.DEFINE_integer(
+    "epochs",
+    30,
+    "Epochs to split the run into (logs, exact W1 per epoch); they must divide "
+    "--generator_steps.",
+    lower_bound=1,
+)
+flags.DEFINE_integer(
+    "seed", 0, "Seed of data, weights and training noise.", lower_bound=0
+)
 flags.DEFINE_float("ema_decay", None, "Keep and sample an EMA of the generator.")
 flags.DEFINE_float(
     "gp_weight",
@@ -100,7 +112,12 @@ def main(argv):
     steps, epochs = FLAGS.generator_steps, FLAGS.epochs
     if FLAGS.smoke:
         steps, epochs = 4, 2
-    steps_per_epoch = max(1, steps // epochs)
+    if steps % epochs:
+        raise app.UsageError(
+            "--epochs must divide --generator_steps. Received: "
+            f"--generator_steps={steps}, --epochs={epochs}"
+        )
+    steps_per_epoch = steps // epochs
     group = FLAGS.batch_size * FLAGS.critic_steps
     data = wk.datasets.gaussian_mixture_2d(
         group * steps_per_epoch, modes=FLAGS.modes, seed=FLAGS.seed

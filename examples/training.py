@@ -9,6 +9,7 @@ import contextlib
 import os
 
 import keras
+import numpy as np
 from absl import app, flags
 
 import wgan_keras as wk
@@ -26,17 +27,30 @@ def define_flags(generator_steps, generator_steps_help, steps_per_epoch):
         "Lipschitz method: weight clipping (WGAN), gradient penalty (WGAN-GP) or "
         "spectral normalization (SN-GAN).",
     )
-    flags.DEFINE_integer("generator_steps", generator_steps, generator_steps_help)
+    # Bounds make absl name the flag and the value it refuses, before any work.
+    positive = {"lower_bound": 1}
+    flags.DEFINE_integer(
+        "generator_steps", generator_steps, generator_steps_help, **positive
+    )
     flags.DEFINE_integer(
         "steps_per_epoch",
         steps_per_epoch,
         "Generator updates between grids, logs and backups.",
+        **positive,
     )
-    flags.DEFINE_integer("batch_size", 64, "Samples per critic batch (m = 64).")
-    flags.DEFINE_integer("critic_steps", 5, "Critic updates per generator update.")
-    flags.DEFINE_integer("latent_dim", 128, "Noise size (128 in WGAN-GP).")
-    flags.DEFINE_integer("dim", 64, "Network width multiplier (64 in DCGAN).")
-    flags.DEFINE_integer("seed", 0, "Seed of weights, data order and training noise.")
+    flags.DEFINE_integer(
+        "batch_size", 64, "Samples per critic batch (m = 64).", **positive
+    )
+    flags.DEFINE_integer(
+        "critic_steps", 5, "Critic updates per generator update.", **positive
+    )
+    flags.DEFINE_integer("latent_dim", 128, "Noise size (128 in WGAN-GP).", **positive)
+    flags.DEFINE_integer(
+        "dim", 64, "Network width multiplier (64 in DCGAN).", **positive
+    )
+    flags.DEFINE_integer(
+        "seed", 0, "Seed of weights, data order and training noise.", lower_bound=0
+    )
     flags.DEFINE_float(
         "ema_decay",
         None,
@@ -48,6 +62,7 @@ def define_flags(generator_steps, generator_steps_help, steps_per_epoch):
         None,
         "Generator step from which both learning rates fall linearly to 0 at "
         "--generator_steps (0: WGAN-GP's CIFAR-10 code); unset: constant rates.",
+        lower_bound=0,
     )
     flags.DEFINE_bool(
         "smoke", False, "A few steps on synthetic data at tiny width (CI)."
@@ -145,8 +160,8 @@ def compiled_gan(settings, image_shape, dim):
 
 
 def held_out_batch(source, count, data_dir=None):
-    """`count` test images as one array, for the held-out estimate."""
+    """Up to `count` test images as one array, for the held-out estimate."""
     dataset = wk.datasets.load_images(
-        source, split="test", batch_size=count, shuffle=False, data_dir=data_dir
+        source, split="test", batch_size=1, shuffle=False, data_dir=data_dir
     )
-    return next(iter(dataset)).numpy()
+    return np.concatenate([batch.numpy() for batch in dataset.take(count)])

@@ -17,10 +17,9 @@ them, so anyone can reproduce them.
 
 import os
 
-import numpy as np
-
 from wgan_keras import metrics
 from wgan_keras._utils.downloads import GOOGLE_STORAGE, can_reach, keras_cache
+from wgan_keras._utils.files import open_npz
 from wgan_keras.datasets import toy
 from wgan_keras.models.sampling import generate_samples
 
@@ -52,7 +51,7 @@ def load_mnist(path=None, labels=False):
         raise ValueError(
             f"`path` must be a Keras-layout mnist.npz file. Received: path={path!r}"
         )
-    with np.load(path, allow_pickle=False) as archive:
+    with open_npz(path, "path") as archive:
         missing = {"x_train", "y_train", "x_test", "y_test"} - set(archive.files)
         if missing:
             raise ValueError(

@@ -41,7 +41,7 @@ def test_method_arguments_are_checked():
     ):
         wk.WGAN(*networks(), clip_value=0)
     with pytest.raises(
-        ValueError, match="`gp_weight` must be >= 0. Received: gp_weight=-1"
+        ValueError, match="`gp_weight` must be finite and >= 0. Received: gp_weight=-1"
     ):
         wk.WGANGP(*networks(), gp_weight=-1)
 

@@ -55,8 +55,11 @@ def assert_same_state(actual, expected):
 
 
 def committed_backup(backup_dir):
+    """Where the committed backup resumes (the run it records aside)."""
     with open(os.path.join(backup_dir, "training_metadata.json")) as f:
-        return json.load(f)
+        metadata = json.load(f)
+    assert metadata.pop("run")["model"] == "WGANGP"
+    return metadata
 
 
 def test_sigkill_mid_epoch_resumes_at_the_backup_step_exactly(tmp_path, uninterrupted):

@@ -1,4 +1,6 @@
-"""Atomic files and folders: a crash mid-write never leaves a half-written one.
+"""Files: atomic writes, writable-folder checks up front, `.npz` archives.
+
+A crash mid-write never leaves a half-written file or folder.
 
 Everything is written to a temporary path beside the target (same file system)
 and renamed into place. A folder that replaces an existing one is swapped in
@@ -16,6 +18,9 @@ import os
 import re
 import shutil
 import tempfile
+import zipfile
+
+import numpy as np
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -219,3 +224,34 @@ def write_text(path, text):
     with staged_file(path) as tmp:
         with open(tmp, "w") as f:
             f.write(text)
+
+
+def check_writable_folder(name, path):
+    """Makes folder `path` and raises unless a file can be written in it.
+
+    Called where training starts, so that a folder a callback writes to only
+    after an epoch is refused before any work is done.
+    """
+    try:
+        os.makedirs(path, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".wk-probe-"):
+            pass
+    except OSError as error:
+        raise ValueError(
+            f"`{name}` must be a folder that can be written to. Received: "
+            f"{name}={os.fspath(path)!r} ({error.strerror or error})"
+        ) from error
+
+
+def open_npz(path, name):
+    """`np.load` of a .npz archive, refusing other files with a clear message.
+
+    numpy tries any file that is not an archive as a pickle, and its refusal
+    (`allow_pickle=False`) does not say that the file is not a .npz at all.
+    """
+    if not zipfile.is_zipfile(path):
+        raise ValueError(
+            f"`{name}` must be a .npz archive (a zip of .npy arrays). Received: "
+            f"{name}={os.fspath(path)!r}, which is not one"
+        )
+    return np.load(path, allow_pickle=False)

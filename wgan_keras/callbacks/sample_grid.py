@@ -8,6 +8,7 @@ import numpy as np
 from keras import ops
 from PIL import Image
 
+from wgan_keras._utils.files import check_writable_folder
 from wgan_keras._utils.validation import validate_int
 from wgan_keras.visualization import image_grid, scatter_plot
 
@@ -67,6 +68,7 @@ class SampleGrid(keras.callbacks.Callback):
                 "`SampleGrid` draws images (H, W, C) or 2-D points. Received: a "
                 f"generator whose samples have shape {shape}"
             )
+        check_writable_folder("directory", self.directory)
 
     def grid(self):
         """The current grid (or scatter plot of 2-D samples) as a PIL image."""

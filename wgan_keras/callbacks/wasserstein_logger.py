@@ -7,8 +7,10 @@ import keras
 import numpy as np
 from keras import ops
 
+from wgan_keras._utils.files import check_writable_folder
 from wgan_keras._utils.validation import validate_int
 from wgan_keras.callbacks.step_values import StepValues, is_scalar
+from wgan_keras.data.checks import check_sample_shape, check_values
 from wgan_keras.visualization import median_filter, plot_curves
 
 
@@ -88,9 +90,14 @@ class WassersteinLogger(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         if self.log_dir:
-            os.makedirs(self.log_dir, exist_ok=True)
+            check_writable_folder("log_dir", self.log_dir)
             self._resume_records()
         if self.validation_samples is not None:
+            check_sample_shape(
+                self.validation_samples.shape[1:],
+                self.model.sample_shape,
+                "validation_data samples",
+            )
             self._latent = (
                 np.random.default_rng(self.seed)
                 .standard_normal((len(self.validation_samples), self.model.latent_dim))
@@ -233,6 +240,7 @@ def _held_out(data, count, seed):
         )
     if len(x) == 0:
         raise ValueError("`validation_data` is empty. Received: 0 samples")
+    check_values(x, None, received="validation_data", name="validation_data")
     rows = np.random.default_rng(seed).permutation(len(x))[:count]
     return x[np.sort(rows)].astype("float32")
 

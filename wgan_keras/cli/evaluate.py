@@ -1,5 +1,7 @@
 """`wgan-keras evaluate`: the metrics of a pretrained generator."""
 
+from wgan_keras.cli.argument_types import non_negative_int, positive_int
+
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
@@ -21,10 +23,10 @@ def add_parser(subparsers):
     )
     parser.add_argument(
         "--num_samples",
-        type=int,
+        type=positive_int,
         help="samples (default 10,000 for MNIST, 2,000 for the 2-D toys)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="noise seed")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="noise seed")
     parser.add_argument("--json", action="store_true", help="print JSON instead")
     return parser
 

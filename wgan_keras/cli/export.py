@@ -2,6 +2,8 @@
 
 import os
 
+from wgan_keras.cli.argument_types import positive_int
+
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
@@ -24,7 +26,7 @@ def add_parser(subparsers):
     parser.add_argument(
         "--name", help="the served model's name (default: the preset's name)"
     )
-    parser.add_argument("--version", type=int, default=1)
+    parser.add_argument("--version", type=positive_int, default=1)
     parser.add_argument("--overwrite", action="store_true")
     return parser
 

@@ -11,6 +11,7 @@ import os
 
 import numpy as np
 
+from wgan_keras.cli.argument_types import non_negative_int, positive_int
 from wgan_keras.export.loading import is_saved_model, load_saved_model_sampler
 from wgan_keras.export.resolve import resolve_generator
 
@@ -26,10 +27,18 @@ def add_parser(subparsers):
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--preset", help="a preset's name or a preset folder")
     source.add_argument("--model", help="a .keras file or a SavedModel folder")
-    parser.add_argument("--num_samples", type=int, default=64, help="in the grid")
-    parser.add_argument("--rows", type=int, default=8, help="interpolation strips")
-    parser.add_argument("--steps", type=int, default=10, help="images per strip")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the noise")
+    parser.add_argument(
+        "--num_samples", type=positive_int, default=64, help="in the grid"
+    )
+    parser.add_argument(
+        "--rows", type=positive_int, default=8, help="interpolation strips"
+    )
+    parser.add_argument(
+        "--steps", type=positive_int, default=10, help="images per strip"
+    )
+    parser.add_argument(
+        "--seed", type=non_negative_int, default=0, help="seed of the noise"
+    )
     parser.add_argument("--output_dir", default="outputs/samples")
     return parser
 
@@ -79,10 +88,6 @@ class _Counted:
 
 
 def run(args):
-    for name in ("num_samples", "rows", "steps"):
-        value = getattr(args, name)
-        if value < 1:
-            raise ValueError(f"`--{name}` must be >= 1. Received: --{name}={value}")
     import wgan_keras as wk
 
     sampler, latent_dim = load_sampler(args.preset, args.model)

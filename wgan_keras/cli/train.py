@@ -12,6 +12,8 @@ import sys
 
 import numpy as np
 
+from wgan_keras.cli.argument_types import non_negative_int, positive_int
+
 TOYS = ("gaussians8", "gaussians25", "swiss_roll")
 GAUSSIAN_MODES = {"gaussians8": 8, "gaussians25": 25}
 DTYPE_POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
@@ -41,27 +43,38 @@ def add_parser(subparsers):
     )
     parser.add_argument(
         "--generator_steps",
-        type=int,
+        type=positive_int,
         help="generator updates in all (default 3000 on toys, 100000 on images)",
     )
     parser.add_argument(
         "--steps_per_epoch",
-        type=int,
+        type=positive_int,
         help="generator updates between grids, logs and backups (default 100 "
         "on toys, 500 on images)",
     )
-    parser.add_argument("--batch_size", type=int, default=64, help="critic batch m")
     parser.add_argument(
-        "--critic_steps", type=int, default=5, help="critic updates per generator one"
+        "--batch_size", type=positive_int, default=64, help="critic batch m"
     )
     parser.add_argument(
-        "--latent_dim", type=int, help="noise size (default 2 on toys, 128 on images)"
+        "--critic_steps",
+        type=positive_int,
+        default=5,
+        help="critic updates per generator one",
     )
-    parser.add_argument("--dim", type=int, default=64, help="DCGAN width (64)")
     parser.add_argument(
-        "--image_size", type=int, help="resize images to this side (28, 32 or 64)"
+        "--latent_dim",
+        type=positive_int,
+        help="noise size (default 2 on toys, 128 on images)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="weights, data, noise")
+    parser.add_argument("--dim", type=positive_int, default=64, help="DCGAN width (64)")
+    parser.add_argument(
+        "--image_size",
+        type=positive_int,
+        help="resize images to this side (28, 32 or 64)",
+    )
+    parser.add_argument(
+        "--seed", type=non_negative_int, default=0, help="weights, data, noise"
+    )
     parser.add_argument(
         "--ema_decay", type=float, help="keep and sample an EMA generator (0.999)"
     )
@@ -70,7 +83,7 @@ def add_parser(subparsers):
     )
     parser.add_argument(
         "--learning_rate_decay_start",
-        type=int,
+        type=non_negative_int,
         help="generator step from which both learning rates fall linearly to 0",
     )
     parser.add_argument(

@@ -85,6 +85,12 @@ def group_critic_batches(
 
         args = (batch_size, critic_steps, sample_shape, value_range, replicas)
         return group_tf_dataset(x, *args), None
+    if isinstance(x, (list, tuple)) and x and not hasattr(x[0], "shape"):
+        raise ValueError(
+            "`x` as a Python list must hold array batches; a list of samples goes "
+            "in as one array, e.g. `np.asarray(x, dtype='float32')`. Received: a "
+            f"{type(x).__name__} of {type(x[0]).__name__}"
+        )
     check = batch_checker(sample_shape, value_range, critic_steps, replicas)
     if isinstance(x, keras.utils.PyDataset):
         grouped = GroupedPyDataset(x, critic_steps, check)

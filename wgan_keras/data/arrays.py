@@ -29,6 +29,7 @@ class ArrayCriticBatches(keras.utils.PyDataset):
     ):
         super().__init__()
         self.x = x
+        self.batch_size = batch_size
         self.critic_steps = critic_steps
         self.group_size = batch_size * critic_steps
         self.shuffle = shuffle

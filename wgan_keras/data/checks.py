@@ -1,5 +1,7 @@
 """Checks of real samples before training uses them: dtype, shape, range."""
 
+import warnings
+
 import keras
 import numpy as np
 
@@ -24,18 +26,22 @@ def output_range(generator):
     return None
 
 
-def check_values(x, value_range, received="x"):
+def check_values(x, value_range, received="x", name="x"):
     """Raises unless every value of `x` is finite and inside `value_range`.
+
+    Warns where the range is [-1, 1] and the samples all lie in [0, 1]: data
+    that was probably never scaled for a tanh generator.
 
     Args:
         x: numpy array of samples.
         value_range: `(low, high)` or None.
         received: what `x` is, for the message ("x", "a batch of x").
+        name: the argument that holds it.
     """
     finite = np.isfinite(x)
     if not finite.all():
         raise ValueError(
-            f"`x` must be finite. Received: {received} with "
+            f"`{name}` must be finite. Received: {received} with "
             f"{x.size - int(finite.sum())} NaN or inf values"
         )
     if value_range is None or x.size == 0:
@@ -45,14 +51,29 @@ def check_values(x, value_range, received="x"):
     x_min, x_max = float(x.min()), float(x.max())
     if x_min < low - margin or x_max > high + margin:
         raise ValueError(
-            f"`x` must lie in the output range [{low:g}, {high:g}] of the generator "
-            "(its final activation); scale the samples first, e.g. images "
+            f"`{name}` must lie in the output range [{low:g}, {high:g}] of the "
+            "generator (its final activation); scale the samples first, e.g. images "
             f"`x / 127.5 - 1` for [-1, 1]. Received: {received} with values in "
             f"[{x_min:.4g}, {x_max:.4g}]"
+        )
+    if (low, high) == (-1.0, 1.0) and x_min >= 0 and x_max > 0.5:
+        # No values in the message: Python then shows it once, not per batch.
+        warnings.warn(
+            f"`{name}` holds no negative values, while the generator's tanh output "
+            "spans [-1, 1]: were the samples scaled to [0, 1] rather than [-1, 1] "
+            "(`x * 2 - 1`)? The generator will learn the range it is shown.",
+            stacklevel=2,
         )
 
 
 def first_leaf(structure):
+    """The samples of a batch: the batch itself, or the first of `(x, y)`."""
+    if isinstance(structure, dict):
+        raise ValueError(
+            "`x` must yield batches of samples, or `(samples, labels)` tuples. "
+            f"Received: batches of dicts with keys {sorted(structure)}; select "
+            "the samples first, e.g. `dataset.map(lambda d: d['image'])`"
+        )
     return keras.tree.flatten(structure)[0]
 
 
@@ -65,7 +86,7 @@ def check_floating(dtype, name="x"):
         )
 
 
-def check_sample_shape(shape, sample_shape):
+def check_sample_shape(shape, sample_shape, received="samples"):
     """Raises unless samples of `shape` (no batch axis) fit the critic."""
     if sample_shape is None:
         return
@@ -80,7 +101,7 @@ def check_sample_shape(shape, sample_shape):
             hint = " (add a channel axis: `x[..., None]`)"
         raise ValueError(
             f"Real samples must have the generator's sample shape {sample_shape}"
-            f"{hint}. Received: samples of shape {shape}"
+            f"{hint}. Received: {received} of shape {shape}"
         )
 
 
@@ -105,3 +126,30 @@ def batch_checker(sample_shape, value_range, critic_steps, replicas):
         check_values(x, value_range, received="a batch of x")
 
     return check
+
+
+def check_validation_data(data, sample_shape, value_range):
+    """Checks held-out samples up front, as `fit` checks its training data.
+
+    Arrays are checked whole; for a `tf.data.Dataset` the dtype and shape of
+    its elements, and for a `keras.utils.PyDataset` its first batch. A
+    Python iterator cannot be read ahead and is used as given.
+    """
+    if data is None:
+        return
+    name = "validation_data"
+    x = data[0] if isinstance(data, (tuple, list)) and 0 < len(data) <= 3 else data
+    if hasattr(x, "element_spec"):
+        spec = first_leaf(x.element_spec)
+        check_floating(spec.dtype, name)
+        if spec.shape.rank is not None:
+            check_sample_shape(spec.shape[1:], sample_shape, f"{name} samples")
+        return
+    if isinstance(x, keras.utils.PyDataset):
+        x = first_leaf(x[0])
+        name = "validation_data's first batch"
+    if not (hasattr(x, "shape") and hasattr(x, "dtype")):
+        return
+    check_floating(x.dtype, "validation_data")
+    check_sample_shape(x.shape[1:], sample_shape, f"{name} samples")
+    check_values(np.asarray(x), value_range, received=name, name="validation_data")

@@ -5,6 +5,11 @@ import itertools
 from wgan_keras.data.interleave import endless, grouped
 
 
+def is_one_shot(x):
+    """Whether `x` is an iterator (a generator, say): read once, not re-iterable."""
+    return hasattr(x, "__next__") and not hasattr(x, "element_spec")
+
+
 def group_iterable(x, critic_steps, check):
     """`(groups, steps_per_epoch)` of an iterable of batches.
 

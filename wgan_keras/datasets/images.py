@@ -16,6 +16,7 @@ import os
 import numpy as np
 
 from wgan_keras._utils.downloads import GOOGLE_STORAGE, can_reach
+from wgan_keras._utils.files import open_npz
 from wgan_keras._utils.validation import validate_int
 
 # tensorflow-datasets names and how each is prepared. `crop` is a centred square
@@ -164,7 +165,7 @@ def _npz_images(path, split):
     if not os.path.isfile(path):
         raise ValueError(f"No such .npz file. Received: name_or_path={path!r}")
     key = NPZ_SPLITS[split]
-    with np.load(path, allow_pickle=False) as archive:
+    with open_npz(path, "name_or_path") as archive:
         if key not in archive.files:
             raise ValueError(
                 f"The .npz file must hold `{key}` for split={split!r} (Keras' "

@@ -49,6 +49,12 @@ def checked_arguments(
     return latent_dim
 
 
+def check_seed(seed):
+    """Raises unless `seed` is None or an int >= 0 (what `SeedGenerator` takes)."""
+    if seed is not None:
+        validate_int("seed", seed, minimum=0)
+
+
 def _input_dim(model):
     """The size of a model's single vector input, or None if unknown."""
     inputs = getattr(model, "inputs", None)

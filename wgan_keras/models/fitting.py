@@ -5,6 +5,8 @@ from wgan_keras._utils.layers import flatten_layers
 from wgan_keras._utils.validation import validate_int
 from wgan_keras.backend import allocator
 from wgan_keras.data import fit_data, group_critic_batches, output_range
+from wgan_keras.data.checks import check_validation_data
+from wgan_keras.data.iterables import is_one_shot
 from wgan_keras.layers import SpectralNormalization
 from wgan_keras.models.divergence import with_divergence_check
 
@@ -37,8 +39,10 @@ class CriticBatchFit:
         The data are checked before they are used: floating point, the
         generator's sample shape, finite, and inside the generator's output
         range where its final activation bounds it (arrays up front, streamed
-        data batch by batch). A `wk.callbacks.StopOnDivergence` runs first
-        among the callbacks: a NaN or inf loss raises
+        data batch by batch), and `validation_data` the same way before the
+        first step. A one-shot iterator needs `steps_per_epoch` to span
+        several epochs. A `wk.callbacks.StopOnDivergence` runs first among the
+        callbacks: a NaN, inf or blown-up loss raises
         `wk.callbacks.DivergenceError` at that step, before any checkpoint is
         written.
 
@@ -76,6 +80,16 @@ class CriticBatchFit:
             validate_int("batch_size", batch_size)
         if steps_per_epoch is not None:
             validate_int("steps_per_epoch", steps_per_epoch)
+        if steps_per_epoch is None and epochs > initial_epoch + 1 and is_one_shot(x):
+            raise ValueError(
+                "A Python iterator is read once: without `steps_per_epoch` its one "
+                f"pass is one epoch, and epochs={epochs} would find no data after "
+                "it. Pass `steps_per_epoch` (the iterator then runs across the "
+                "epochs) or data that can be read again (an array, a list of "
+                "batches, a PyDataset, a tf.data.Dataset). Received: x of type "
+                f"{type(x).__name__}, epochs={epochs}, steps_per_epoch=None"
+            )
+        value_range = output_range(self.generator)
         data, steps = group_critic_batches(
             x,
             batch_size,
@@ -83,10 +97,11 @@ class CriticBatchFit:
             shuffle=shuffle,
             seed=self.seed,
             sample_shape=self.sample_shape,
-            value_range=output_range(self.generator),
+            value_range=value_range,
             replicas=wgan_backend.data_replicas(self),
             steps_per_epoch=steps_per_epoch,
         )
+        check_validation_data(validation_data, self.sample_shape, value_range)
         self._critic_batches = data  # `resume_at` moves its epoch order on
         data = fit_data(data)
         # Every step allocates what the last one freed: keep it mapped.

@@ -155,6 +155,11 @@ class PairedCompile:
                 else keras.optimizers.LossScaleOptimizer(optimizer)
                 for optimizer in (critic_optimizer, generator_optimizer)
             )
+        for name, optimizer in (
+            ("critic_optimizer", critic_optimizer),
+            ("generator_optimizer", generator_optimizer),
+        ):
+            _check_learning_rate(name, optimizer)
         if critic_optimizer is generator_optimizer:
             raise ValueError(
                 "`critic_optimizer` and `generator_optimizer` must be two "
@@ -199,3 +204,17 @@ class PairedCompile:
             config["generator_optimizer"]
         )
         self.compile(**config)
+
+
+def _check_learning_rate(name, optimizer):
+    """Raises unless a constant learning rate is finite and >= 0.
+
+    0 freezes the network, which is useful; a negative rate climbs the loss.
+    """
+    inner = getattr(optimizer, "inner_optimizer", optimizer)
+    rate = inner.get_config().get("learning_rate")
+    if isinstance(rate, (int, float)) and not 0 <= rate < float("inf"):
+        raise ValueError(
+            f"`{name}` must have a finite learning rate >= 0. Received: {name}="
+            f"{type(inner).__name__}(learning_rate={rate!r})"
+        )

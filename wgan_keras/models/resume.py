@@ -10,6 +10,25 @@ class MidEpochResume:
     steps without any update.
     """
 
+    def resume_signature(self):
+        """What a backup must match for this GAN's `fit` to resume it.
+
+        Read by `wk.callbacks.BackupAndRestore`: the method, the networks'
+        weight shapes, the critic schedule and, for array data, the batch size
+        and the number of samples (None where the data do not tell).
+        """
+        data = self._critic_batches
+        samples = getattr(data, "x", None)
+        return {
+            "generator": [list(w.shape) for w in self.generator.weights],
+            "critic": [list(w.shape) for w in self.critic.weights],
+            "ema_generator": self.ema_generator is not None,
+            "critic_steps": self.critic_steps,
+            "critic_schedule": self.critic_schedule,
+            "batch_size": getattr(data, "batch_size", None),
+            "samples": None if samples is None else len(samples),
+        }
+
     def resume_at(self, epoch, step):
         """Makes the next `fit` continue `step` steps into `epoch`, exactly.
 

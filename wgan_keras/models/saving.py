@@ -1,4 +1,6 @@
-"""Saving a `WassersteinGAN`'s own variables: the noise stream's state too."""
+"""Saving a `WassersteinGAN`: `.keras` files, with the noise stream's state."""
+
+import os
 
 import numpy as np
 from keras import ops
@@ -6,6 +8,23 @@ from keras import ops
 
 class SeedStateSaving:
     """Saves and restores the training noise's seed state: a mix-in."""
+
+    def save(self, filepath, overwrite=True, **kwargs):
+        """`keras.Model.save`, refusing the legacy HDF5 format up front.
+
+        A GAN holds two optimizers, which only the `.keras` format saves; the
+        legacy `.h5` writer would fail halfway and leave a file that does not
+        load.
+        """
+        name = os.fspath(filepath) if isinstance(filepath, os.PathLike) else filepath
+        if isinstance(name, str) and name.lower().endswith((".h5", ".hdf5")):
+            raise ValueError(
+                "`filepath` must end in `.keras`: a WassersteinGAN saves both "
+                "optimizers, which the legacy HDF5 format cannot hold (use "
+                "`save_weights('gan.weights.h5')` for the weights alone). "
+                f"Received: filepath={filepath!r}"
+            )
+        return super().save(filepath, overwrite=overwrite, **kwargs)
 
     # Keras does not save a SeedGenerator's state; the GAN saves it with its own
     # variables so that a reloaded model continues with the same noise stream.

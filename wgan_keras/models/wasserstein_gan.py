@@ -7,7 +7,7 @@ from wgan_keras import backend as wgan_backend
 from wgan_keras import losses
 from wgan_keras._utils.layers import flatten_layers
 from wgan_keras.data.checks import check_floating
-from wgan_keras.models.arguments import checked_arguments
+from wgan_keras.models.arguments import check_seed, checked_arguments
 from wgan_keras.models.critic_schedule import CriticSchedule, step_counter
 from wgan_keras.models.ema import GeneratorEMA, averaged_copy
 from wgan_keras.models.fitting import CriticBatchFit
@@ -45,10 +45,6 @@ class WassersteinGAN(
     clipping), `WGANGP` (gradient penalty) or `SNWGAN` (spectral normalization),
     or give it a critic that is constrained some other way.
 
-    The algorithm is written once with `keras.ops`; `wgan_keras.backend` supplies
-    the gradients (and on JAX the state threading) for TensorFlow, JAX and
-    PyTorch.
-
     Args:
         generator: a `keras.Model` from `(batch, latent_dim)` noise to samples.
         critic: a `keras.Model` from samples to one unbounded score per sample,
@@ -62,7 +58,7 @@ class WassersteinGAN(
             waits for 100 critic updates during its first 25 updates and at every
             500th (a train step then only updates the critic until the count is
             reached, `critic_steps` fresh batches at a time).
-        seed: int or None, seeds the noise that training draws (latent vectors,
+        seed: int >= 0 or None, seeds the noise that training draws (latent vectors,
             penalty interpolation). Together with `keras.utils.set_random_seed`
             before the networks are built, two runs give identical weights.
         ema_decay: float in [0, 1) or None (default). When set, the GAN keeps
@@ -110,6 +106,7 @@ class WassersteinGAN(
         latent_dim = checked_arguments(
             generator, critic, latent_dim, critic_steps, critic_schedule, ema_decay
         )
+        check_seed(seed)
 
         # === Networks and state ===
         self.generator = generator

@@ -52,10 +52,11 @@ class WGANGP(WassersteinGAN):
         if (
             not isinstance(gp_weight, (int, float))
             or isinstance(gp_weight, bool)
-            or not gp_weight >= 0
+            or not 0 <= gp_weight < float("inf")
         ):
             raise ValueError(
-                f"`gp_weight` must be >= 0. Received: gp_weight={gp_weight!r}"
+                "`gp_weight` must be finite and >= 0. "
+                f"Received: gp_weight={gp_weight!r}"
             )
         self.gp_weight = float(gp_weight)
         super().__init__(generator, critic, **kwargs)
