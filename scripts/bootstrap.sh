@@ -17,6 +17,10 @@ pip_install() {
     | { grep -v "^WARNING: Location '" || true; }
 }
 pip_install "torch==2.13.0"
+# Test dependencies pinned to that torch: pytorch-fid, whose network the FID
+# Inception is checked against, and torchvision 0.28.0 under it
+# (tests/test_fid_inception.py says why only its Python code is used).
+pip_install "torchvision==0.28.0" "pytorch-fid==0.3.0"
 pip_install -e ".[jax,torch,dev]"
 .venv/bin/python -c "import torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
 echo "$want" > "$stamp"

@@ -21,6 +21,7 @@ from wgan_keras import metrics
 from wgan_keras._utils.downloads import GOOGLE_STORAGE, can_reach, keras_cache
 from wgan_keras._utils.files import open_npz
 from wgan_keras.datasets import toy
+from wgan_keras.metrics.fid_inception import FID_WEIGHTS
 from wgan_keras.models.sampling import generate_samples
 
 MNIST_SAMPLES = 10_000
@@ -224,6 +225,75 @@ def evaluate_preset(name, num_samples=None, seed=SEED, mnist_path=None):
     return evaluate_generator(load_generator(name), data, num_samples, seed, mnist_path)
 
 
+FEATURE_NETWORKS = ("mnist", "fid_inception")
+
+
+def feature_network(name, fid_weights=None):
+    """`(network, protocol)` for `"mnist"` or `"fid_inception"`.
+
+    The protocol says what the features are and how images reach them.
+    `fid_weights` is `fid_inception`'s `weights` (default its cached file).
+    """
+    if name == "mnist":
+        network = metrics.mnist_features(with_scores=False)
+        return network, {
+            "feature_network": "mnist: the shipped MNIST classifier's features",
+            "resize": "none: 28x28 grey images",
+        }
+    if name == "fid_inception":
+        weights = fid_weights or FID_WEIGHTS
+        network = metrics.fid_inception(weights, include_logits=True)
+        return network, {
+            "feature_network": "fid_inception: Inception 2015-12-05 pool3 (2048), "
+            f"weights {os.path.basename(os.fspath(weights))}",
+            "resize": "bilinear to 299x299, half-pixel centres, no antialiasing; "
+            "grey repeated to RGB",
+        }
+    raise ValueError(
+        f"`feature_network` must be one of {FEATURE_NETWORKS}. "
+        f"Received: feature_network={name!r}"
+    )
+
+
+def evaluate_samples(samples, reference, network="mnist", fid_weights=None, seed=SEED):
+    """Frechet distance and KID of samples against reference images.
+
+    With the FID Inception the Frechet distance is the standard FID, and the
+    Inception Score of the samples comes with it.
+
+    Args:
+        samples: `(n, H, W, C)` images in [-1, 1].
+        reference: `(m, H, W, C)` real images in [-1, 1].
+        network: `"mnist"` or `"fid_inception"`.
+        fid_weights: `wk.metrics.fid_inception`'s `weights`.
+        seed: seeds the KID subsets.
+
+    Returns:
+        A dict of the metrics, with the sample counts and the protocol.
+
+    Example:
+
+    ```python
+    wk.evaluation.evaluate_samples(fake, test_images, "fid_inception")
+    ```
+    """
+    model, protocol = feature_network(network, fid_weights)
+    x = metrics.features(samples, model)
+    y = metrics.features(reference, model)
+    logits = None
+    if isinstance(x, list):
+        (x, logits), (y, _) = x, y
+    results = _distances(x, y, seed)
+    if logits is not None:
+        score, spread = metrics.inception_score(logits, splits=min(10, len(logits)))
+        results.update(
+            inception_score=round(score, 4), inception_score_std=round(spread, 4)
+        )
+    results.update(num_samples=len(samples), real_samples=len(reference))
+    results["protocol"] = {**protocol, "kid_subsets": KID_SUBSETS, "kid_seed": seed}
+    return results
+
+
 def format_table(results):
     """The metrics as a two-column text table."""
     rows = [(key, _format(value)) for key, value in results.items()]
@@ -232,6 +302,8 @@ def format_table(results):
 
 
 def _format(value):
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_format(v)}" for k, v in value.items())
     if isinstance(value, float):
         return f"{value:.5g}"
     if isinstance(value, list):

@@ -9,6 +9,7 @@ from wgan_keras.callbacks.exact_wasserstein import (  # noqa: F401
     ExactWasserstein,
     exact_wasserstein_1,
 )
+from wgan_keras.callbacks.frechet_distance import FrechetDistance  # noqa: F401
 from wgan_keras.callbacks.learning_rate_decay import (  # noqa: F401
     LinearLearningRateDecay,
 )

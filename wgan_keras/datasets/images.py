@@ -129,6 +129,46 @@ def load_images(
     return _pipeline(images, batch_size, image_size, shuffle, seed, repeat)
 
 
+def read_images(path, split="train"):
+    """All images of a `.npz` split or a folder, as float32 in [-1, 1].
+
+    For evaluation, where every image counts: no batching, no shuffle, and no
+    TensorFlow.
+
+    Args:
+        path: a `.npz` in Keras' mnist.npz layout, or a folder of images (of
+            one size).
+        split: `"train"` or `"test"` (`.npz` only).
+
+    Returns:
+        An `(n, H, W, C)` float32 array.
+
+    Example:
+
+    ```python
+    test_images = wk.datasets.read_images("mnist.npz", split="test")
+    ```
+    """
+    source = os.fspath(path)
+    if source.endswith(".npz"):
+        if split not in NPZ_SPLITS:
+            raise ValueError(
+                f"`split` must be one of {sorted(NPZ_SPLITS)}. "
+                f"Received: split={split!r}"
+            )
+        images = _npz_images(source, split)
+    elif os.path.isdir(source):
+        images = _folder_images(source, None, None)
+    else:
+        raise ValueError(
+            "`path` must be a .npz file or a folder of images. "
+            f"Received: path={source!r}"
+        )
+    if images.dtype == np.uint8:
+        return images.astype("float32") / 127.5 - 1.0
+    return images
+
+
 def _array_images(x, name):
     """Checks an image array; returns it as (N, H, W, C), uint8 or float32."""
     x = np.asarray(x)

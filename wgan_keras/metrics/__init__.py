@@ -21,3 +21,4 @@ from wgan_keras.metrics.feature_networks import (  # noqa: F401
     mnist_classifier,
     mnist_features,
 )
+from wgan_keras.metrics.fid_inception import fid_inception, inception_score  # noqa: F401

@@ -4,8 +4,10 @@
   project on MNIST (`scripts/train_mnist_classifier.py`), shipped in
   `saved_models/mnist_classifier/`: the default for 28x28 grey images, in the
   spirit of TF-GAN's MNIST Frechet distance.
-- `inception_v3_features()`: Inception-v3's 2048-d pool features (FID), when
-  Keras can get the ImageNet weights.
+- `inception_v3_features()`: Keras' ImageNet Inception-v3's 2048-d pool
+  features, when Keras can get its weights; not comparable with published FIDs.
+- `fid_inception()` (`fid_inception.py`): the 2015-12-05 Inception that
+  published FIDs use.
 """
 
 import os
@@ -74,14 +76,21 @@ def mnist_features(classifier=None, with_scores=False):
 
 
 class InceptionV3Features(keras.Model):
-    """Resizes images to 299x299 RGB, then Inception-v3 with average pooling."""
+    """Resizes images to 299x299 RGB, then an Inception-v3 (`inception`).
+
+    The resize is pytorch-fid's `F.interpolate(mode="bilinear",
+    align_corners=False)`: bilinear, half-pixel centres, no antialiasing.
+    """
 
     def __init__(self, inception, **kwargs):
         super().__init__(**kwargs)
         self.inception = inception
 
     def call(self, images, training=False):
-        images = ops.image.resize(ops.convert_to_tensor(images, "float32"), (299, 299))
+        images = ops.convert_to_tensor(images, "float32")
+        images = ops.image.resize(
+            images, (299, 299), interpolation="bilinear", antialias=False
+        )
         if images.shape[-1] == 1:
             images = ops.repeat(images, 3, axis=-1)
         # Inception-v3 takes [-1, 1], the range of the generators' images.
