@@ -67,6 +67,21 @@ def test_validation_data_with_nan_or_inf(bad):
     )
 
 
+@pytest.mark.parametrize("kind", ["tf.data", "py_dataset"])
+def test_nan_in_a_later_batch_of_streamed_validation_data(kind):
+    # Not knowable at step 0: refused when the batch is read, with the same
+    # message on every backend (NaN metrics on JAX and PyTorch before).
+    held_out = images(64)
+    held_out[40, 0, 0, 0] = np.nan
+    if kind == "tf.data":
+        held_out = tf.data.Dataset.from_tensor_slices(held_out).batch(16)
+    else:
+        held_out = ListBatches([held_out[i : i + 16] for i in range(0, 64, 16)])
+    errors = (ValueError, tf.errors.InvalidArgumentError)
+    with pytest.raises(errors, match=r"`validation_data` must be finite"):
+        image_gan().fit(images(), batch_size=16, validation_data=held_out, verbose=0)
+
+
 def test_validation_data_of_integers():
     refused(
         image_gan(),

@@ -21,6 +21,7 @@ from wgan_keras.data.arrays import ArrayCriticBatches, group_arrays  # noqa: F40
 from wgan_keras.data.checks import (  # noqa: F401
     RANGE_MARGIN,
     batch_checker,
+    check_validation_data,
     check_values,
     output_range,
 )
@@ -39,6 +40,25 @@ def fit_data(data):
     from wgan_keras.data import tf_dataset
 
     return tf_dataset.fit_data(data)
+
+
+def checked_validation_data(data, sample_shape, value_range):
+    """`validation_data` checked as `fit`'s data is: up front, then as read.
+
+    Arrays are checked whole before the first step; a `tf.data.Dataset` or
+    `keras.utils.PyDataset` is checked for its element spec or first batch up
+    front, then every batch as it is read, with the same messages on every
+    backend.
+    """
+    check_validation_data(data, sample_shape, value_range)
+    if hasattr(data, "element_spec") and hasattr(data, "unbatch"):
+        from wgan_keras.data.tf_dataset import checked_tf_dataset
+
+        return checked_tf_dataset(data, value_range, 1, name="validation_data")
+    if isinstance(data, keras.utils.PyDataset):
+        check = batch_checker(sample_shape, value_range, 1, 1, "validation_data")
+        return GroupedPyDataset(data, 1, check)
+    return data
 
 
 def group_critic_batches(

@@ -115,25 +115,26 @@ def check_replica_share(batch_size, replicas):
         )
 
 
-def batch_checker(sample_shape, value_range, critic_steps, replicas):
+def batch_checker(sample_shape, value_range, critic_steps, replicas, name="x"):
     """Checks one group of streamed batches: dtype, shape, finite, in range."""
 
     def check(group):
         x = np.asarray(first_leaf(group))
         check_replica_share(len(x) // critic_steps, replicas)
-        check_floating(x.dtype)
+        check_floating(x.dtype, name)
         check_sample_shape(x.shape[1:], sample_shape)
-        check_values(x, value_range, received="a batch of x")
+        check_values(x, value_range, received=f"a batch of {name}", name=name)
 
     return check
 
 
 def check_validation_data(data, sample_shape, value_range):
-    """Checks held-out samples up front, as `fit` checks its training data.
+    """Checks held-out samples before the first step, as far as they can be.
 
     Arrays are checked whole; for a `tf.data.Dataset` the dtype and shape of
-    its elements, and for a `keras.utils.PyDataset` its first batch. A
-    Python iterator cannot be read ahead and is used as given.
+    its elements, and for a `keras.utils.PyDataset` its first batch (their
+    batches are checked as read: `wgan_keras.data.checked_validation_data`).
+    A Python iterator cannot be read ahead and is used as given.
     """
     if data is None:
         return

@@ -43,8 +43,11 @@ def group_tf_dataset(x, batch_size, critic_steps, sample_shape, value_range, rep
     return checked_tf_dataset(grouped, value_range, critic_steps)
 
 
-def checked_tf_dataset(dataset, value_range, critic_steps):
-    """Groups of `dataset`, interleaved, asserted finite and in range."""
+def checked_tf_dataset(dataset, value_range, critic_steps, name="x"):
+    """Groups of `dataset`, interleaved, asserted finite and in range.
+
+    `name` is the argument the data came in, for the messages.
+    """
 
     def interleave(x):  # (critic_steps * m, ...) contiguous -> interleaved
         shape = tf.shape(x)
@@ -57,16 +60,18 @@ def checked_tf_dataset(dataset, value_range, critic_steps):
         x = tf.cast(first_leaf(batch), "float32")
         checks = [
             tf.debugging.assert_all_finite(
-                x, "`x` must be finite. Received: a batch of x with NaN or inf values"
+                x,
+                f"`{name}` must be finite. Received: a batch of {name} with NaN or "
+                "inf values",
             )
         ]
         if value_range is not None:
             low, high = value_range
             margin = RANGE_MARGIN * (high - low)
             message = (
-                f"`x` must lie in the output range [{low:g}, {high:g}] of the "
+                f"`{name}` must lie in the output range [{low:g}, {high:g}] of the "
                 "generator (its final activation); scale the samples first, e.g. "
-                "images `x / 127.5 - 1`. Received: a batch of x with values in"
+                f"images `x / 127.5 - 1`. Received: a batch of {name} with values in"
             )
             checks.append(
                 tf.debugging.Assert(

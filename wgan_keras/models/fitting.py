@@ -4,8 +4,12 @@ from wgan_keras import backend as wgan_backend
 from wgan_keras._utils.layers import flatten_layers
 from wgan_keras._utils.validation import validate_int
 from wgan_keras.backend import allocator
-from wgan_keras.data import fit_data, group_critic_batches, output_range
-from wgan_keras.data.checks import check_validation_data
+from wgan_keras.data import (
+    checked_validation_data,
+    fit_data,
+    group_critic_batches,
+    output_range,
+)
 from wgan_keras.data.iterables import is_one_shot
 from wgan_keras.layers import SpectralNormalization
 from wgan_keras.models.divergence import with_divergence_check
@@ -101,7 +105,9 @@ class CriticBatchFit:
             replicas=wgan_backend.data_replicas(self),
             steps_per_epoch=steps_per_epoch,
         )
-        check_validation_data(validation_data, self.sample_shape, value_range)
+        validation_data = checked_validation_data(
+            validation_data, self.sample_shape, value_range
+        )
         self._critic_batches = data  # `resume_at` moves its epoch order on
         data = fit_data(data)
         # Every step allocates what the last one freed: keep it mapped.
