@@ -177,6 +177,21 @@ def test_mnist_example_fails_fast_without_its_data(tmp_path):
     assert "No such .npz file" in result.stderr
 
 
+def test_toy_example_stops_early_on_the_held_out_estimate(tmp_path):
+    stdout = run_example(
+        "train_toy.py",
+        "--smoke",
+        "--early_stopping_patience=1",
+        "--early_stopping_start=0",
+        f"--output_dir={tmp_path}",
+        timeout=300,
+    )
+    rows = (tmp_path / "epochs.csv").read_text().strip().splitlines()
+    first, second = (float(row.split(",")[-1]) for row in rows[1:])  # dev estimate
+    stopped = "Stopped after epoch 2 of 2: the held-out estimate last fell at epoch 1"
+    assert (stopped in stdout) == (second >= first), stdout
+
+
 def test_toy_example_refuses_a_penalty_weight_without_the_penalty(tmp_path):
     result = example_process(
         "train_toy.py",
