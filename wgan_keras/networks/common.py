@@ -29,3 +29,30 @@ def spectral_norm_wrapper(enabled, power_iterations):
         )
 
     return wrap
+
+
+class NetworkConfig:
+    """`get_config` and `from_config` from a network's constructor arguments.
+
+    A network is a functional `keras.Model` built by its own constructor, so
+    Keras rebuilds it from those arguments, not from its graph. Each network
+    names them in `config_arguments` and keeps each in the attribute of the
+    same name, or in the one `config_attributes` maps it to.
+    """
+
+    config_arguments = ()
+    config_attributes = {}
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            **{
+                argument: getattr(self, self.config_attributes.get(argument, argument))
+                for argument in self.config_arguments
+            },
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)

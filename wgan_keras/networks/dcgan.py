@@ -4,7 +4,11 @@ import keras
 
 from wgan_keras._utils.validation import validate_int, validate_positive_float
 from wgan_keras.layers import BatchNormalization, Conv2D, Conv2DTranspose
-from wgan_keras.networks.common import check_model_kwargs, spectral_norm_wrapper
+from wgan_keras.networks.common import (
+    NetworkConfig,
+    check_model_kwargs,
+    spectral_norm_wrapper,
+)
 
 # The papers' code normalizes with PyTorch's and tflib's epsilon; models saved
 # before the networks took `batch_norm_epsilon` used Keras' default.
@@ -43,7 +47,7 @@ def spatial_sizes(size):
 
 
 @keras.saving.register_keras_serializable(package="wgan_keras")
-class DCGANGenerator(keras.Model):
+class DCGANGenerator(NetworkConfig, keras.Model):
     """DCGAN generator: a dense projection, then stride-2 transposed convolutions.
 
     Channels halve at each upsampling, from `dim * 2**(n - 1)` at the 4x4 base to
@@ -76,6 +80,15 @@ class DCGANGenerator(keras.Model):
         Convolutional Generative Adversarial Networks", 2016; Gulrajani et al.,
         "Improved Training of Wasserstein GANs", 2017 (gan_mnist.py).
     """
+
+    config_arguments = (
+        "latent_dim",
+        "image_shape",
+        "dim",
+        "kernel_size",
+        "batch_norm",
+        "batch_norm_epsilon",
+    )
 
     def __init__(
         self,
@@ -138,18 +151,6 @@ class DCGANGenerator(keras.Model):
         self.batch_norm = batch_norm
         self.batch_norm_epsilon = batch_norm_epsilon
 
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "latent_dim": self.latent_dim,
-            "image_shape": self.image_shape,
-            "dim": self.dim,
-            "kernel_size": self.kernel_size,
-            "batch_norm": self.batch_norm,
-            "batch_norm_epsilon": self.batch_norm_epsilon,
-        }
-
     @classmethod
     def from_config(cls, config):
         # Models saved before `batch_norm_epsilon` existed used Keras' default.
@@ -157,7 +158,7 @@ class DCGANGenerator(keras.Model):
 
 
 @keras.saving.register_keras_serializable(package="wgan_keras")
-class DCGANCritic(keras.Model):
+class DCGANCritic(NetworkConfig, keras.Model):
     """DCGAN critic: stride-2 convolutions with LeakyReLU(0.2), then one score.
 
     Channels double from `dim` at each downsampling until the map is 4x4 (or 3x3);
@@ -189,6 +190,16 @@ class DCGANCritic(keras.Model):
         Radford et al. 2016; Gulrajani et al. 2017 (gan_mnist.py); Miyato et al.
         2018 (spectral normalization).
     """
+
+    config_arguments = (
+        "image_shape",
+        "dim",
+        "kernel_size",
+        "spectral_norm",
+        "batch_norm",
+        "power_iterations",
+        "batch_norm_epsilon",
+    )
 
     def __init__(
         self,
@@ -234,19 +245,6 @@ class DCGANCritic(keras.Model):
         self.batch_norm = batch_norm
         self.power_iterations = power_iterations
         self.batch_norm_epsilon = batch_norm_epsilon
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "image_shape": self.image_shape,
-            "dim": self.dim,
-            "kernel_size": self.kernel_size,
-            "spectral_norm": self.spectral_norm,
-            "batch_norm": self.batch_norm,
-            "power_iterations": self.power_iterations,
-            "batch_norm_epsilon": self.batch_norm_epsilon,
-        }
 
     @classmethod
     def from_config(cls, config):

@@ -5,7 +5,11 @@ import math
 import keras
 
 from wgan_keras._utils.validation import validate_int
-from wgan_keras.networks.common import check_model_kwargs, spectral_norm_wrapper
+from wgan_keras.networks.common import (
+    NetworkConfig,
+    check_model_kwargs,
+    spectral_norm_wrapper,
+)
 
 
 def _validate_shape(name, shape):
@@ -22,7 +26,7 @@ def _validate_shape(name, shape):
 
 
 @keras.saving.register_keras_serializable(package="wgan_keras")
-class MLPGenerator(keras.Model):
+class MLPGenerator(NetworkConfig, keras.Model):
     """MLP generator: `num_hidden_layers` ReLU layers of `hidden_dim` units.
 
     Args:
@@ -45,6 +49,15 @@ class MLPGenerator(keras.Model):
         Arjovsky et al., "Wasserstein GAN", 2017, Section 4.3 and Appendix;
         Gulrajani et al. 2017, Section 5.1 (toy datasets).
     """
+
+    config_arguments = (
+        "latent_dim",
+        "output_shape",
+        "hidden_dim",
+        "num_hidden_layers",
+        "output_activation",
+    )
+    config_attributes = {"output_shape": "sample_shape"}
 
     def __init__(
         self,
@@ -82,24 +95,9 @@ class MLPGenerator(keras.Model):
         self.num_hidden_layers = num_hidden_layers
         self.output_activation = output_activation
 
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "latent_dim": self.latent_dim,
-            "output_shape": self.sample_shape,
-            "hidden_dim": self.hidden_dim,
-            "num_hidden_layers": self.num_hidden_layers,
-            "output_activation": self.output_activation,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
 
 @keras.saving.register_keras_serializable(package="wgan_keras")
-class MLPCritic(keras.Model):
+class MLPCritic(NetworkConfig, keras.Model):
     """MLP critic: flatten, `num_hidden_layers` ReLU layers, one linear score.
 
     Args:
@@ -119,6 +117,15 @@ class MLPCritic(keras.Model):
     Reference:
         Arjovsky et al., "Wasserstein GAN", 2017; Gulrajani et al. 2017.
     """
+
+    config_arguments = (
+        "input_shape",
+        "hidden_dim",
+        "num_hidden_layers",
+        "spectral_norm",
+        "power_iterations",
+    )
+    config_attributes = {"input_shape": "sample_shape"}
 
     def __init__(
         self,
@@ -152,18 +159,3 @@ class MLPCritic(keras.Model):
         self.num_hidden_layers = num_hidden_layers
         self.spectral_norm = spectral_norm
         self.power_iterations = power_iterations
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "input_shape": self.sample_shape,
-            "hidden_dim": self.hidden_dim,
-            "num_hidden_layers": self.num_hidden_layers,
-            "spectral_norm": self.spectral_norm,
-            "power_iterations": self.power_iterations,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

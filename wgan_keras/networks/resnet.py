@@ -4,7 +4,11 @@ import keras
 
 from wgan_keras._utils.validation import validate_int, validate_positive_float
 from wgan_keras.layers import BatchNormalization, Conv2D
-from wgan_keras.networks.common import check_model_kwargs, spectral_norm_wrapper
+from wgan_keras.networks.common import (
+    NetworkConfig,
+    check_model_kwargs,
+    spectral_norm_wrapper,
+)
 from wgan_keras.networks.dcgan import BATCH_NORM_EPSILON
 
 POOLINGS = ("mean", "sum")
@@ -36,7 +40,7 @@ def _halvings(image_shape, smallest):
 
 
 @keras.saving.register_keras_serializable(package="wgan_keras")
-class ResNetGenerator(keras.Model):
+class ResNetGenerator(NetworkConfig, keras.Model):
     """ResNet generator: a dense projection, then residual up-blocks.
 
     The noise is projected to a `base x base x channels` map (4x4 for 32x32
@@ -69,6 +73,13 @@ class ResNetGenerator(keras.Model):
         (gan_cifar_resnet.py); Miyato et al. 2018, "Spectral Normalization for
         Generative Adversarial Networks" (resnet_32.py).
     """
+
+    config_arguments = (
+        "latent_dim",
+        "image_shape",
+        "channels",
+        "batch_norm_epsilon",
+    )
 
     def __init__(
         self,
@@ -111,23 +122,9 @@ class ResNetGenerator(keras.Model):
         self.channels = channels
         self.batch_norm_epsilon = batch_norm_epsilon
 
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "latent_dim": self.latent_dim,
-            "image_shape": self.image_shape,
-            "channels": self.channels,
-            "batch_norm_epsilon": self.batch_norm_epsilon,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
 
 @keras.saving.register_keras_serializable(package="wgan_keras")
-class ResNetCritic(keras.Model):
+class ResNetCritic(NetworkConfig, keras.Model):
     """ResNet critic: residual down-blocks with mean pooling, then one score.
 
     The first block convolves the image (3x3, ReLU, 3x3) and mean-pools it,
@@ -164,6 +161,16 @@ class ResNetCritic(keras.Model):
         Gulrajani et al. 2017 (gan_cifar_resnet.py); Miyato et al. 2018
         (snresnet_32.py).
     """
+
+    config_arguments = (
+        "image_shape",
+        "channels",
+        "num_plain_blocks",
+        "pooling",
+        "output_bias",
+        "spectral_norm",
+        "power_iterations",
+    )
 
     def __init__(
         self,
@@ -221,20 +228,3 @@ class ResNetCritic(keras.Model):
         self.output_bias = output_bias
         self.spectral_norm = spectral_norm
         self.power_iterations = power_iterations
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "image_shape": self.image_shape,
-            "channels": self.channels,
-            "num_plain_blocks": self.num_plain_blocks,
-            "pooling": self.pooling,
-            "output_bias": self.output_bias,
-            "spectral_norm": self.spectral_norm,
-            "power_iterations": self.power_iterations,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
