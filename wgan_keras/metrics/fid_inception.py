@@ -17,6 +17,7 @@ import numpy as np
 from keras import layers, ops
 
 from wgan_keras._utils.downloads import can_reach, keras_cache
+from wgan_keras._utils.torch_files import load_state_dict
 from wgan_keras.metrics.feature_networks import InceptionV3Features
 
 FID_WEIGHTS = "pt_inception-2015-12-05"
@@ -48,8 +49,8 @@ def fid_inception(weights=FID_WEIGHTS, include_logits=False):
             to that file; a dict of arrays keyed as its state dict (say, one
             converted from the TensorFlow graph); or None for random weights
             (tests). Files are hash-checked (their SHA-256 must begin with
-            6726825d) and read with `torch.load(weights_only=True)`, which
-            needs PyTorch.
+            6726825d) and read without PyTorch, by an unpickler that accepts
+            tensors only.
         include_logits: also return the 1,008 logits: the model then has
             outputs `[features, logits]`.
 
@@ -226,16 +227,7 @@ def _state_dict(weights):
             f"begins with {FID_WEIGHTS_SHA256_PREFIX}. Received: {weights!r} with "
             f"SHA-256 {digest}"
         )
-    try:
-        import torch
-    except ImportError as error:
-        raise ImportError(
-            f"Reading {os.fspath(weights)!r}, a PyTorch file, needs PyTorch "
-            "(`pip install torch`); or pass its state dict as a dict of numpy "
-            "arrays, converted where PyTorch is installed."
-        ) from error
-    state = torch.load(weights, map_location="cpu", weights_only=True)
-    return {key: value.numpy() for key, value in state.items()}
+    return load_state_dict(weights)
 
 
 def _cached_weights():
