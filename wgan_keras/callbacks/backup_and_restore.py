@@ -9,6 +9,7 @@ import keras
 
 from wgan_keras._utils.files import check_writable_folder, staged_file, write_text
 from wgan_keras._utils.validation import validate_int
+from wgan_keras.models.optimizers import learning_rate_of
 
 _METADATA = "training_metadata.json"
 _FIELDS = {"epoch": int, "step": int, "weights": str}
@@ -257,11 +258,9 @@ def constant_learning_rates(model):
     optimizers = [o for o in optimizers if o is not None] or [model.optimizer]
     rates = []
     for optimizer in optimizers:
-        # A LossScaleOptimizer's learning rate is its inner optimizer's.
-        optimizer = getattr(optimizer, "inner_optimizer", optimizer)
-        if optimizer is None:
+        if optimizer is None:  # a model compiled without one
             continue
-        rate = optimizer.get_config()["learning_rate"]
+        holder, rate = learning_rate_of(optimizer)
         if isinstance(rate, (int, float)):  # not a schedule
-            rates.append((optimizer, float(rate)))
+            rates.append((holder, float(rate)))
     return rates

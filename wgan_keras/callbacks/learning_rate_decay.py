@@ -3,6 +3,7 @@
 import keras
 
 from wgan_keras._utils.validation import validate_int
+from wgan_keras.models.optimizers import learning_rate_of
 
 
 class LinearLearningRateDecay(keras.callbacks.Callback):
@@ -64,8 +65,7 @@ class LinearLearningRateDecay(keras.callbacks.Callback):
         if self._for_model is model:
             return  # a later fit: keep the rates first compiled, not decayed ones
         rates = {}
-        for name, optimizer in self._optimizers(model).items():
-            rate = optimizer.get_config()["learning_rate"]
+        for name, (_, rate) in self._optimizers(model).items():
             if not isinstance(rate, (int, float)):
                 raise ValueError(
                     "LinearLearningRateDecay sets constant learning rates; "
@@ -85,8 +85,8 @@ class LinearLearningRateDecay(keras.callbacks.Callback):
             keras.ops.convert_to_numpy(self.model.generator_optimizer.iterations)
         )
         factor = self.factor(step)
-        for name, optimizer in self._optimizers(self.model).items():
-            optimizer.learning_rate = self._compiled_rates[name] * factor
+        for name, (holder, _) in self._optimizers(self.model).items():
+            holder.learning_rate = self._compiled_rates[name] * factor
 
     @staticmethod
     def _optimizers(model):
@@ -96,10 +96,8 @@ class LinearLearningRateDecay(keras.callbacks.Callback):
                 "`critic_optimizer` and `generator_optimizer`). Received: a "
                 f"{type(model).__name__} without them"
             )
-        # A mixed_float16 GAN wraps each optimizer in a LossScaleOptimizer,
-        # whose learning rate is its inner optimizer's.
         return {
-            name: getattr(optimizer, "inner_optimizer", optimizer)
+            name: learning_rate_of(optimizer)
             for name, optimizer in (
                 ("critic_optimizer", model.critic_optimizer),
                 ("generator_optimizer", model.generator_optimizer),

@@ -206,13 +206,23 @@ class PairedCompile:
         self.compile(**config)
 
 
+def learning_rate_of(optimizer):
+    """`(holder, rate)`: the optimizer that holds `optimizer`'s learning rate
+    and that rate as configured, a number or a schedule's config.
+
+    A LossScaleOptimizer (mixed_float16) holds none of its own: its inner
+    optimizer's is the one to read and set.
+    """
+    holder = getattr(optimizer, "inner_optimizer", optimizer)
+    return holder, holder.get_config()["learning_rate"]
+
+
 def _check_learning_rate(name, optimizer):
     """Raises unless a constant learning rate is finite and >= 0.
 
     0 freezes the network, which is useful; a negative rate climbs the loss.
     """
-    inner = getattr(optimizer, "inner_optimizer", optimizer)
-    rate = inner.get_config().get("learning_rate")
+    inner, rate = learning_rate_of(optimizer)
     if isinstance(rate, (int, float)) and not 0 <= rate < float("inf"):
         raise ValueError(
             f"`{name}` must have a finite learning rate >= 0. Received: {name}="
