@@ -39,6 +39,61 @@ def trainable_parameters(model):
             },
             1_053_824,
         ),
+        # gan_cifar_resnet.py with CONDITIONAL and ACGAN: six per-class batch
+        # norms in the generator (the output one stays shared), 6 x 9 x 256
+        # more; a 128 x 10 + 10 classifier head on the critic.
+        (
+            wk.networks.ResNetGenerator,
+            {"channels": 128, "num_classes": 10},
+            1_218_307,
+        ),
+        (
+            wk.networks.ResNetCritic,
+            {"channels": 128, "num_classes": 10, "conditioning": "auxiliary"},
+            1_055_115,
+        ),
+        # SN-GAN 32x32 conditional: categorical conditional batch norm, and a
+        # projection critic (a 10 x 128 class embedding, no bias).
+        (
+            wk.networks.ResNetGenerator,
+            {"channels": 256, "num_classes": 10},
+            4_304_387,
+        ),
+        (
+            wk.networks.ResNetCritic,
+            {
+                "channels": 128,
+                "spectral_norm": True,
+                "pooling": "sum",
+                "output_bias": False,
+                "num_classes": 10,
+            },
+            1_055_104,
+        ),
+        # SN-GAN resnet_64.py / snresnet_64.py, ch 64, 1,000 ImageNet classes:
+        # widths ch * (16, 8, 4, 2, 1) up, ch * (1, 2, 4, 8, 16) down, every
+        # critic block downsampling, the last linear with a bias.
+        (
+            wk.networks.ResNetGenerator,
+            {
+                "image_shape": (64, 64, 3),
+                "channels": (1024, 512, 256, 128, 64),
+                "num_classes": 1000,
+            },
+            17_974_915,
+        ),
+        (
+            wk.networks.ResNetCritic,
+            {
+                "image_shape": (64, 64, 3),
+                "channels": (64, 128, 256, 512, 1024),
+                "num_plain_blocks": 0,
+                "spectral_norm": True,
+                "pooling": "sum",
+                "num_classes": 1000,
+            },
+            11_165_441,
+        ),
     ],
 )
 def test_parameter_counts_match_the_reference_code(network, kwargs, expected):

@@ -1,6 +1,19 @@
-"""What the networks share: layer wrappers, checks of their arguments."""
+"""What the networks share: layer wrappers, class conditioning, checks."""
 
-from wgan_keras.layers import SpectralNormalization
+import keras
+
+from wgan_keras._utils.validation import validate_int
+from wgan_keras.layers import (
+    BatchNormalization,
+    ClassEmbedding,
+    ConditionalBatchNormalization,
+    SpectralNormalization,
+)
+
+# How a class-conditional critic uses the labels: added to its score through
+# a class embedding (Miyato & Koyama 2018), or predicted by an auxiliary
+# classifier head (ACGAN, as in the WGAN-GP paper's conditional CIFAR-10 run).
+CONDITIONINGS = ("projection", "auxiliary")
 
 # What a network passes on to `keras.Model`; Keras' functional `Model` would
 # drop anything else without a word (a misspelt `hidden_units=16` for
@@ -56,3 +69,65 @@ class NetworkConfig:
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+def check_conditioning(num_classes, conditioning):
+    """Validates `num_classes` (None or an int >= 2) and `conditioning`."""
+    if num_classes is not None:
+        validate_int("num_classes", num_classes, minimum=2)
+    if conditioning not in CONDITIONINGS:
+        raise ValueError(
+            f"`conditioning` must be one of {CONDITIONINGS}. Received: "
+            f"conditioning={conditioning!r}"
+        )
+
+
+def labels_input():
+    """The integer class labels a conditional network takes, one per sample."""
+    return keras.Input(shape=(), dtype="int32", name="labels")
+
+
+def normalizer(num_classes, epsilon):
+    """`normalize(x, labels, name)`: batch norm, per class where conditional."""
+
+    def normalize(x, labels, name):
+        if num_classes is None or labels is None:
+            return BatchNormalization(epsilon=epsilon, name=name)(x)
+        layer = ConditionalBatchNormalization(num_classes, epsilon=epsilon, name=name)
+        return layer([x, labels])
+
+    return normalize
+
+
+def critic_outputs(features, labels, num_classes, conditioning, wrap, output_bias):
+    """A critic's outputs from its final `(batch, units)` features.
+
+    Unconditional: one score per sample, `(batch, 1)`. With `num_classes`,
+    projection adds `<embed(labels), features>` to that score; auxiliary
+    returns `[scores, class_logits]`, the logits `(batch, num_classes)`.
+
+    Args:
+        features: the critic's last hidden features, `(batch, units)`.
+        labels: the labels input, or None.
+        num_classes: None or the number of classes.
+        conditioning: one of `CONDITIONINGS`.
+        wrap: the spectral-norm wrapper of the critic's layers.
+        output_bias: whether the score's dense layer has a bias.
+    """
+    dense = keras.layers.Dense(1, use_bias=output_bias, name="score")
+    scores = wrap(dense)(features)
+    if num_classes is None:
+        return scores
+    if conditioning == "auxiliary":
+        classifier = keras.layers.Dense(num_classes, name="class_logits")
+        return [scores, wrap(classifier)(features)]
+    embedding = ClassEmbedding(num_classes, features.shape[-1], name="class_embedding")
+    projection = keras.layers.Dot(axes=-1)([wrap(embedding)(labels), features])
+    return keras.layers.Add(name="projected_score")([scores, projection])
+
+
+def critic_inputs(images, labels, num_classes, conditioning):
+    """What a critic takes: images, and labels where it projects them."""
+    if num_classes is not None and conditioning == "projection":
+        return [images, labels]
+    return images

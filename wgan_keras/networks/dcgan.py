@@ -6,7 +6,12 @@ from wgan_keras._utils.validation import validate_int, validate_positive_float
 from wgan_keras.layers import BatchNormalization, Conv2D, Conv2DTranspose
 from wgan_keras.networks.common import (
     NetworkConfig,
+    check_conditioning,
     check_model_kwargs,
+    critic_inputs,
+    critic_outputs,
+    labels_input,
+    normalizer,
     spectral_norm_wrapper,
 )
 
@@ -67,12 +72,18 @@ class DCGANGenerator(NetworkConfig, keras.Model):
         batch_norm_epsilon: float, the batch norm's variance epsilon: 1e-5 as
             in the papers' code (PyTorch's default, tflib's value), not Keras'
             1e-3.
+        num_classes: None (unconditional) or an int >= 2: the generator then
+            takes `[z, labels]` (integer labels, shape `(batch,)`) and every
+            batch norm has a scale and offset per class
+            (`wk.layers.ConditionalBatchNormalization`); needs `batch_norm`.
 
     Example:
 
     ```python
     generator = wk.networks.DCGANGenerator(latent_dim=128, image_shape=(28, 28, 1))
     images = generator(keras.random.normal((16, 128)))  # (16, 28, 28, 1)
+    conditional = wk.networks.DCGANGenerator(num_classes=10)
+    sevens = conditional([keras.random.normal((16, 128)), np.full(16, 7)])
     ```
 
     Reference:
@@ -88,6 +99,7 @@ class DCGANGenerator(NetworkConfig, keras.Model):
         "kernel_size",
         "batch_norm",
         "batch_norm_epsilon",
+        "num_classes",
     )
 
     def __init__(
@@ -98,10 +110,18 @@ class DCGANGenerator(NetworkConfig, keras.Model):
         kernel_size=5,
         batch_norm=True,
         batch_norm_epsilon=BATCH_NORM_EPSILON,
+        num_classes=None,
         **kwargs,
     ):
         check_model_kwargs("DCGANGenerator", kwargs)
         validate_positive_float("batch_norm_epsilon", batch_norm_epsilon)
+        check_conditioning(num_classes, "projection")
+        if num_classes is not None and not batch_norm:
+            raise ValueError(
+                "A conditional DCGANGenerator takes the labels through its batch "
+                "norms (a scale and offset per class), so it needs them. "
+                f"Received: num_classes={num_classes}, batch_norm=False"
+            )
         image_shape = _validate_image_shape(image_shape)
         validate_int("latent_dim", latent_dim)
         validate_int("dim", dim)
@@ -109,14 +129,17 @@ class DCGANGenerator(NetworkConfig, keras.Model):
         sizes = spatial_sizes(image_shape[0])[::-1]  # e.g. [4, 7, 14, 28]
         num_upsamplings = len(sizes) - 1
 
+        normalize = normalizer(num_classes, batch_norm_epsilon)
+
         # === Functional model ===
         z = keras.Input(shape=(latent_dim,), name="z")
+        labels = labels_input() if num_classes is not None else None
         channels = dim * 2 ** (num_upsamplings - 1)
         x = keras.layers.Dense(
             sizes[0] * sizes[0] * channels, use_bias=not batch_norm, name="project"
         )(z)
         if batch_norm:
-            x = BatchNormalization(epsilon=batch_norm_epsilon, name="project_bn")(x)
+            x = normalize(x, labels, "project_bn")
         x = keras.layers.ReLU()(x)
         x = keras.layers.Reshape((sizes[0], sizes[0], channels))(x)  # (B, 4, 4, C)
         for i, size in enumerate(sizes[1:]):
@@ -137,11 +160,10 @@ class DCGANGenerator(NetworkConfig, keras.Model):
                 x = keras.layers.Activation("tanh", name="images")(x)
             else:
                 if batch_norm:
-                    x = BatchNormalization(
-                        epsilon=batch_norm_epsilon, name=f"upsample_{i}_bn"
-                    )(x)
+                    x = normalize(x, labels, f"upsample_{i}_bn")
                 x = keras.layers.ReLU()(x)
-        super().__init__(inputs=z, outputs=x, **kwargs)
+        inputs = z if labels is None else [z, labels]
+        super().__init__(inputs=inputs, outputs=x, **kwargs)
 
         # === Config ===
         self.latent_dim = latent_dim
@@ -150,6 +172,7 @@ class DCGANGenerator(NetworkConfig, keras.Model):
         self.kernel_size = kernel_size
         self.batch_norm = batch_norm
         self.batch_norm_epsilon = batch_norm_epsilon
+        self.num_classes = num_classes
 
     @classmethod
     def from_config(cls, config):
@@ -178,17 +201,27 @@ class DCGANCritic(NetworkConfig, keras.Model):
             activations have variances near 1e-5, which Keras' default of 1e-3
             would swamp, leaving the batch norm unable to normalize.
         power_iterations: int, power iterations of the spectral normalization.
+        num_classes: None (unconditional) or an int >= 2, for a conditional GAN.
+        conditioning: how a conditional critic uses the labels:
+            `"projection"` (default) takes `[images, labels]` and adds
+            `<embed(labels), features>` to the score (Miyato & Koyama 2018);
+            `"auxiliary"` takes images and returns `[scores, class_logits]`
+            for an ACGAN loss (Odena et al. 2017; the WGAN-GP paper's
+            conditional run).
 
     Example:
 
     ```python
     critic = wk.networks.DCGANCritic(image_shape=(28, 28, 1))
     scores = critic(keras.random.normal((16, 28, 28, 1)))  # (16, 1)
+    projection = wk.networks.DCGANCritic(num_classes=10, spectral_norm=True)
+    scores = projection([keras.random.normal((16, 28, 28, 1)), np.full(16, 7)])
     ```
 
     Reference:
         Radford et al. 2016; Gulrajani et al. 2017 (gan_mnist.py); Miyato et al.
-        2018 (spectral normalization).
+        2018 (spectral normalization); Miyato & Koyama, "cGANs with Projection
+        Discriminator", ICLR 2018.
     """
 
     config_arguments = (
@@ -199,6 +232,8 @@ class DCGANCritic(NetworkConfig, keras.Model):
         "batch_norm",
         "power_iterations",
         "batch_norm_epsilon",
+        "num_classes",
+        "conditioning",
     )
 
     def __init__(
@@ -210,9 +245,12 @@ class DCGANCritic(NetworkConfig, keras.Model):
         batch_norm=False,
         power_iterations=1,
         batch_norm_epsilon=BATCH_NORM_EPSILON,
+        num_classes=None,
+        conditioning="projection",
         **kwargs,
     ):
         check_model_kwargs("DCGANCritic", kwargs)
+        check_conditioning(num_classes, conditioning)
         validate_positive_float("batch_norm_epsilon", batch_norm_epsilon)
         image_shape = _validate_image_shape(image_shape)
         validate_int("dim", dim)
@@ -234,8 +272,10 @@ class DCGANCritic(NetworkConfig, keras.Model):
                 x = bn(x)
             x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
         x = keras.layers.Flatten()(x)
-        scores = maybe_sn(keras.layers.Dense(1, name="score"))(x)  # (B, 1)
-        super().__init__(inputs=images, outputs=scores, **kwargs)
+        labels = labels_input()
+        outputs = critic_outputs(x, labels, num_classes, conditioning, maybe_sn, True)
+        inputs = critic_inputs(images, labels, num_classes, conditioning)
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
 
         # === Config ===
         self.image_shape = image_shape
@@ -245,6 +285,8 @@ class DCGANCritic(NetworkConfig, keras.Model):
         self.batch_norm = batch_norm
         self.power_iterations = power_iterations
         self.batch_norm_epsilon = batch_norm_epsilon
+        self.num_classes = num_classes
+        self.conditioning = conditioning
 
     @classmethod
     def from_config(cls, config):

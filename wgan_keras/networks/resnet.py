@@ -3,10 +3,15 @@
 import keras
 
 from wgan_keras._utils.validation import validate_int, validate_positive_float
-from wgan_keras.layers import BatchNormalization, Conv2D
+from wgan_keras.layers import Conv2D
 from wgan_keras.networks.common import (
     NetworkConfig,
+    check_conditioning,
     check_model_kwargs,
+    critic_inputs,
+    critic_outputs,
+    labels_input,
+    normalizer,
     spectral_norm_wrapper,
 )
 from wgan_keras.networks.dcgan import BATCH_NORM_EPSILON
@@ -39,6 +44,26 @@ def _halvings(image_shape, smallest):
     return shape, size, halvings
 
 
+def _widths(channels, count, name="channels"):
+    """Per-stage widths: `count` copies of an int, or a list of `count` ints."""
+    if isinstance(channels, int) and not isinstance(channels, bool):
+        validate_int(name, channels)
+        return [channels] * count
+    widths = list(channels) if isinstance(channels, (list, tuple)) else None
+    if (
+        widths is None
+        or len(widths) != count
+        or not all(
+            isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in widths
+        )
+    ):
+        raise ValueError(
+            f"`{name}` must be an int >= 1 or a list of {count} of them here. "
+            f"Received: {name}={channels!r}"
+        )
+    return widths
+
+
 @keras.saving.register_keras_serializable(package="wgan_keras")
 class ResNetGenerator(NetworkConfig, keras.Model):
     """ResNet generator: a dense projection, then residual up-blocks.
@@ -52,14 +77,24 @@ class ResNetGenerator(NetworkConfig, keras.Model):
 
     With `image_shape=(32, 32, 3)`, `channels=128` is the WGAN-GP CIFAR-10
     generator (`gan_cifar_resnet.py`, 1,204,483 trainable parameters) and
-    `channels=256` SN-GAN's (`resnet_32.py`, 4,276,739).
+    `channels=256` SN-GAN's (`resnet_32.py`, 4,276,739); with
+    `num_classes=10`, their conditional versions (1,218,307 and 4,304,387).
+    SN-GAN's ImageNet generator (`resnet_64.py`, 17,974,915 parameters) is
+    `image_shape=(64, 64, 3), channels=(1024, 512, 256, 128, 64),
+    num_classes=1000`.
 
     Args:
         latent_dim: int, size of the noise vector.
         image_shape: `(size, size, channels)`, a side that halves down to 3-7.
-        channels: int, the width of every block.
+        channels: int, the width of every block; or a list: the width of the
+            base map, then each block's output width (one more than there
+            are blocks).
         batch_norm_epsilon: float, the batch norm's variance epsilon (1e-5,
             as tflib's).
+        num_classes: None (unconditional) or an int >= 2: the generator then
+            takes `[z, labels]`, and the blocks' batch norms have a scale and
+            offset per class (the output batch norm stays shared, as in both
+            references).
 
     Example:
 
@@ -71,7 +106,8 @@ class ResNetGenerator(NetworkConfig, keras.Model):
     Reference:
         Gulrajani et al. 2017, "Improved Training of Wasserstein GANs"
         (gan_cifar_resnet.py); Miyato et al. 2018, "Spectral Normalization for
-        Generative Adversarial Networks" (resnet_32.py).
+        Generative Adversarial Networks" (resnet_32.py); Miyato & Koyama
+        2018, "cGANs with Projection Discriminator" (resnet_64.py).
     """
 
     config_arguments = (
@@ -79,6 +115,7 @@ class ResNetGenerator(NetworkConfig, keras.Model):
         "image_shape",
         "channels",
         "batch_norm_epsilon",
+        "num_classes",
     )
 
     def __init__(
@@ -87,40 +124,45 @@ class ResNetGenerator(NetworkConfig, keras.Model):
         image_shape=(32, 32, 3),
         channels=128,
         batch_norm_epsilon=BATCH_NORM_EPSILON,
+        num_classes=None,
         **kwargs,
     ):
         check_model_kwargs("ResNetGenerator", kwargs)
         validate_int("latent_dim", latent_dim)
-        validate_int("channels", channels)
         validate_positive_float("batch_norm_epsilon", batch_norm_epsilon)
+        check_conditioning(num_classes, "projection")
         image_shape, base, num_blocks = _halvings(image_shape, smallest=7)
+        widths = _widths(channels, num_blocks + 1)
+        normalize = normalizer(num_classes, batch_norm_epsilon)
 
-        def normalized(x, name):
-            x = BatchNormalization(epsilon=batch_norm_epsilon, name=name)(x)
-            return keras.layers.ReLU()(x)
+        def normalized(x, labels, name):
+            return keras.layers.ReLU()(normalize(x, labels, name))
 
         # === Functional model ===
         z = keras.Input(shape=(latent_dim,), name="z")
-        x = keras.layers.Dense(base * base * channels, name="project")(z)
-        x = keras.layers.Reshape((base, base, channels))(x)
-        for i in range(num_blocks):
+        labels = labels_input() if num_classes is not None else None
+        x = keras.layers.Dense(base * base * widths[0], name="project")(z)
+        x = keras.layers.Reshape((base, base, widths[0]))(x)
+        for i, width in enumerate(widths[1:]):
             upsample = keras.layers.UpSampling2D(2, interpolation="nearest")
-            shortcut = Conv2D(channels, 1, name=f"block{i}_shortcut")(upsample(x))
-            h = upsample(normalized(x, f"block{i}_bn1"))
-            h = Conv2D(channels, 3, padding="same", name=f"block{i}_conv1")(h)
-            h = normalized(h, f"block{i}_bn2")
-            h = Conv2D(channels, 3, padding="same", name=f"block{i}_conv2")(h)
+            shortcut = Conv2D(width, 1, name=f"block{i}_shortcut")(upsample(x))
+            h = upsample(normalized(x, labels, f"block{i}_bn1"))
+            h = Conv2D(width, 3, padding="same", name=f"block{i}_conv1")(h)
+            h = normalized(h, labels, f"block{i}_bn2")
+            h = Conv2D(width, 3, padding="same", name=f"block{i}_conv2")(h)
             x = keras.layers.Add()([shortcut, h])
-        x = normalized(x, "output_bn")
+        x = normalized(x, None, "output_bn")
         x = Conv2D(image_shape[-1], 3, padding="same", name="output_conv")(x)
         images = keras.layers.Activation("tanh", name="images")(x)
-        super().__init__(inputs=z, outputs=images, **kwargs)
+        inputs = z if labels is None else [z, labels]
+        super().__init__(inputs=inputs, outputs=images, **kwargs)
 
         # === Config ===
         self.latent_dim = latent_dim
         self.image_shape = image_shape
         self.channels = channels
         self.batch_norm_epsilon = batch_norm_epsilon
+        self.num_classes = num_classes
 
 
 @keras.saving.register_keras_serializable(package="wgan_keras")
@@ -136,19 +178,29 @@ class ResNetCritic(NetworkConfig, keras.Model):
     unbounded score. No normalization, so the gradient penalty applies.
 
     With `image_shape=(32, 32, 3)` and `channels=128` this is the WGAN-GP
-    CIFAR-10 critic (1,053,825 trainable parameters); with
+    CIFAR-10 critic (1,053,825 trainable parameters; with `num_classes=10,
+    conditioning="auxiliary"` its ACGAN version, 1,055,115); with
     `spectral_norm=True, pooling="sum", output_bias=False`, SN-GAN's
-    (`snresnet_32.py`, 1,053,824).
+    (`snresnet_32.py`, 1,053,824; projection with `num_classes=10`,
+    1,055,104). SN-GAN's ImageNet critic (`snresnet_64.py`, 11,165,441) is
+    `image_shape=(64, 64, 3), channels=(64, 128, 256, 512, 1024),
+    num_plain_blocks=0, spectral_norm=True, pooling="sum", num_classes=1000`.
 
     Args:
         image_shape: `(size, size, channels)`, a side that halves down to 3-8.
-        channels: int, the width of every block.
+        channels: int, the width of every block; or a list of each block's
+            width, every block but the last `num_plain_blocks` halving the
+            size.
         num_plain_blocks: int >= 0, blocks after the last downsampling (2).
         pooling: `"mean"` or `"sum"` over the final map.
         output_bias: bool, a bias in the final dense layer.
         spectral_norm: bool, wrap every convolution and the dense layer in
             `wk.layers.SpectralNormalization` (for `wk.SNWGAN`).
         power_iterations: int, power iterations of the spectral normalization.
+        num_classes: None (unconditional) or an int >= 2.
+        conditioning: `"projection"` (takes `[images, labels]`) or
+            `"auxiliary"` (returns `[scores, class_logits]`), as in
+            `wk.networks.DCGANCritic`.
 
     Example:
 
@@ -170,6 +222,8 @@ class ResNetCritic(NetworkConfig, keras.Model):
         "output_bias",
         "spectral_norm",
         "power_iterations",
+        "num_classes",
+        "conditioning",
     )
 
     def __init__(
@@ -181,21 +235,27 @@ class ResNetCritic(NetworkConfig, keras.Model):
         output_bias=True,
         spectral_norm=False,
         power_iterations=1,
+        num_classes=None,
+        conditioning="projection",
         **kwargs,
     ):
         check_model_kwargs("ResNetCritic", kwargs)
-        validate_int("channels", channels)
         validate_int("num_plain_blocks", num_plain_blocks, minimum=0)
         validate_int("power_iterations", power_iterations)
+        check_conditioning(num_classes, conditioning)
         if pooling not in POOLINGS:
             raise ValueError(
                 f"`pooling` must be one of {POOLINGS}. Received: pooling={pooling!r}"
             )
         image_shape, base, num_down = _halvings(image_shape, smallest=8)
+        if isinstance(channels, (list, tuple)):
+            num_down = _down_blocks(image_shape, len(channels), num_plain_blocks)
+            base = image_shape[0] // 2**num_down
+        widths = _widths(channels, num_down + num_plain_blocks)
         sn = spectral_norm_wrapper(spectral_norm, power_iterations)
 
-        def conv(x, kernel, name):
-            return sn(Conv2D(channels, kernel, padding="same", name=name))(x)
+        def conv(x, width, kernel, name):
+            return sn(Conv2D(width, kernel, padding="same", name=name))(x)
 
         def pool(x):
             return keras.layers.AveragePooling2D(2)(x)
@@ -204,21 +264,29 @@ class ResNetCritic(NetworkConfig, keras.Model):
 
         # === Functional model ===
         images = keras.Input(shape=image_shape, name="images")
-        h = conv(relu()(conv(images, 3, "block0_conv1")), 3, "block0_conv2")
-        x = keras.layers.Add()([pool(h), conv(pool(images), 1, "block0_shortcut")])
-        for i in range(1, num_down + num_plain_blocks):
-            h = conv(relu()(x), 3, f"block{i}_conv1")
-            h = conv(relu()(h), 3, f"block{i}_conv2")
-            if i < num_down:
-                h, x = pool(h), pool(conv(x, 1, f"block{i}_shortcut"))
+        width = widths[0]
+        h = conv(images, width, 3, "block0_conv1")
+        h = conv(relu()(h), width, 3, "block0_conv2")
+        shortcut = conv(pool(images), width, 1, "block0_shortcut")
+        x = keras.layers.Add()([pool(h), shortcut])
+        for i, width in enumerate(widths[1:], start=1):
+            # The hidden width is the input's, as in both references.
+            h = conv(relu()(x), x.shape[-1], 3, f"block{i}_conv1")
+            h = conv(relu()(h), width, 3, f"block{i}_conv2")
+            down = i < num_down
+            if down or width != x.shape[-1]:
+                x = conv(x, width, 1, f"block{i}_shortcut")
+            if down:
+                h, x = pool(h), pool(x)
             x = keras.layers.Add()([x, h])
         x = relu()(x)
         x = keras.layers.GlobalAveragePooling2D()(x)
         if pooling == "sum":  # SN-GAN sums over the map: the mean times its size
             x = keras.layers.Rescaling(float(base * base))(x)
-        dense = keras.layers.Dense(1, use_bias=output_bias, name="score")
-        scores = sn(dense)(x)
-        super().__init__(inputs=images, outputs=scores, **kwargs)
+        labels = labels_input()
+        outputs = critic_outputs(x, labels, num_classes, conditioning, sn, output_bias)
+        inputs = critic_inputs(images, labels, num_classes, conditioning)
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
 
         # === Config ===
         self.image_shape = image_shape
@@ -228,3 +296,18 @@ class ResNetCritic(NetworkConfig, keras.Model):
         self.output_bias = output_bias
         self.spectral_norm = spectral_norm
         self.power_iterations = power_iterations
+        self.num_classes = num_classes
+        self.conditioning = conditioning
+
+
+def _down_blocks(image_shape, num_blocks, num_plain_blocks):
+    """Downsampling blocks of a critic given its block widths, checked."""
+    num_down = num_blocks - num_plain_blocks
+    if num_down < 1 or image_shape[0] % 2**num_down:
+        raise ValueError(
+            f"A critic of {num_blocks} blocks with `num_plain_blocks="
+            f"{num_plain_blocks}` halves the image {num_down} times, which "
+            f"needs at least one halving and a side divisible by 2**{num_down}. "
+            f"Received: image_shape={image_shape!r}, {num_blocks} channels"
+        )
+    return num_down
