@@ -18,6 +18,8 @@ Outputs, resuming and flags as in train_mnist.py. Run:
     python examples/train_images.py --data=celeb_a --image_size=64 --data_dir=~/tfds
     python examples/train_images.py --data=path/to/folder --image_size=64
     python examples/train_images.py --smoke    # synthetic 32x32 colour, CI
+    python examples/train_images.py --data=cifar10.npz --conditional --method=sn
+        # class-conditional, on a .npz with labels (x_train, y_train, ...)
 """
 
 import os
@@ -66,7 +68,10 @@ def main(argv):
     del argv
     size, method = int(FLAGS.image_size), FLAGS.method
     name = os.path.basename(os.path.normpath(FLAGS.data)).replace(".npz", "")
-    output_dir = FLAGS.output_dir or os.path.join("outputs", f"{name}_{size}_{method}")
+    suffix = "_conditional" if FLAGS.conditional else ""
+    output_dir = FLAGS.output_dir or os.path.join(
+        "outputs", f"{name}_{size}_{method}{suffix}"
+    )
     steps, steps_per_epoch, dim = training.schedule(FLAGS)
     keras.utils.set_random_seed(FLAGS.seed)
 
@@ -75,26 +80,35 @@ def main(argv):
         test_source = synthetic_colour_images(128, size, FLAGS.seed + 1)
     else:
         train_source = test_source = FLAGS.data
-    images = wk.datasets.load_images(
-        train_source,
-        image_size=size,
-        batch_size=FLAGS.batch_size,
-        seed=FLAGS.seed,
-        data_dir=FLAGS.data_dir,
-        repeat=True,
-    )
-    held_out = training.held_out_batch(
-        test_source, 128 if FLAGS.smoke else training.HELD_OUT_SAMPLES, FLAGS.data_dir
-    )
-    if held_out.shape[1:] != (size, size, 3):
-        raise app.UsageError(
-            f"--data must hold colour images; train_mnist.py trains on grey ones. "
-            f"Received: images of shape {held_out.shape[1:]}"
+    held_out_count = 128 if FLAGS.smoke else training.HELD_OUT_SAMPLES
+    fit_kwargs = {}
+    if FLAGS.conditional:
+        images, held_out, fit_kwargs = training.conditional_data(
+            train_source, test_source, held_out_count, FLAGS.batch_size
         )
-    gan = training.compiled_gan(FLAGS, (size, size, 3), dim)
+        shape = held_out[0].shape[1:]
+    else:
+        images = wk.datasets.load_images(
+            train_source,
+            image_size=size,
+            batch_size=FLAGS.batch_size,
+            seed=FLAGS.seed,
+            data_dir=FLAGS.data_dir,
+            repeat=True,
+        )
+        held_out = training.held_out_batch(test_source, held_out_count, FLAGS.data_dir)
+        shape = held_out.shape[1:]
+    if shape != (size, size, 3):
+        raise app.UsageError(
+            f"--data must hold {size}x{size} colour images (--image_size); "
+            f"train_mnist.py trains on grey ones. Received: images of shape {shape}"
+        )
+    num_classes = 10 if FLAGS.conditional else None
+    gan = training.compiled_gan(FLAGS, (size, size, 3), dim, num_classes)
     source = "synthetic discs" if FLAGS.smoke else FLAGS.data
+    kind = "a class-conditional " if FLAGS.conditional else ""
     print(
-        f"Training {type(gan).__name__} on {source} at {size}x{size} with the "
+        f"Training {kind}{type(gan).__name__} on {source} at {size}x{size} with the "
         f"{keras.config.backend()} backend: {steps} generator steps in epochs of "
         f"{steps_per_epoch}, batch {FLAGS.batch_size}, {FLAGS.critic_steps} "
         "critic steps each."
@@ -108,6 +122,7 @@ def main(argv):
         output_dir,
         command=" ".join(["python", "examples/train_images.py", *sys.argv[1:]]),
         learning_rate_decay_start=FLAGS.learning_rate_decay_start,
+        **fit_kwargs,
     )
 
 

@@ -28,6 +28,8 @@ Run:
     python examples/train_mnist.py --data=../shared/data/mnist.npz
     python examples/train_mnist.py --data=mnist --method=sn   # tensorflow-datasets
     python examples/train_mnist.py --smoke                    # synthetic data, CI
+    python examples/train_mnist.py --data=../shared/data/mnist.npz --conditional \
+        --method=sn       # draws the digit it is asked for: a row per class
 """
 
 import os
@@ -60,7 +62,8 @@ flags.DEFINE_string(
 def main(argv):
     del argv
     method = FLAGS.method
-    output_dir = FLAGS.output_dir or os.path.join("outputs", f"mnist_{method}")
+    suffix = "_conditional" if FLAGS.conditional else ""
+    output_dir = FLAGS.output_dir or os.path.join("outputs", f"mnist_{method}{suffix}")
     steps, steps_per_epoch, dim = training.schedule(FLAGS)
     keras.utils.set_random_seed(FLAGS.seed)
 
@@ -70,21 +73,28 @@ def main(argv):
         test_source = wk.datasets.synthetic_digits(128, FLAGS.seed + 1)
     else:
         train_source = test_source = FLAGS.data
-    images = wk.datasets.load_images(
-        train_source,
-        split="train",
-        batch_size=FLAGS.batch_size,
-        seed=FLAGS.seed,
-        data_dir=FLAGS.data_dir,
-        repeat=True,
-    )
-    held_out = training.held_out_batch(
-        test_source, 128 if FLAGS.smoke else training.HELD_OUT_SAMPLES, FLAGS.data_dir
-    )
-    gan = training.compiled_gan(FLAGS, (28, 28, 1), dim)
+    held_out_count = 128 if FLAGS.smoke else training.HELD_OUT_SAMPLES
+    fit_kwargs = {}
+    if FLAGS.conditional:
+        images, held_out, fit_kwargs = training.conditional_data(
+            train_source, test_source, held_out_count, FLAGS.batch_size
+        )
+    else:
+        images = wk.datasets.load_images(
+            train_source,
+            split="train",
+            batch_size=FLAGS.batch_size,
+            seed=FLAGS.seed,
+            data_dir=FLAGS.data_dir,
+            repeat=True,
+        )
+        held_out = training.held_out_batch(test_source, held_out_count, FLAGS.data_dir)
+    num_classes = 10 if FLAGS.conditional else None
+    gan = training.compiled_gan(FLAGS, (28, 28, 1), dim, num_classes)
     source = "synthetic strokes" if FLAGS.smoke else FLAGS.data
+    kind = "a class-conditional " if FLAGS.conditional else ""
     print(
-        f"Training {type(gan).__name__} on {source} with the "
+        f"Training {kind}{type(gan).__name__} on {source} with the "
         f"{keras.config.backend()} backend: {steps} generator steps in epochs of "
         f"{steps_per_epoch}, batch {FLAGS.batch_size}, {FLAGS.critic_steps} "
         "critic steps each."
@@ -98,6 +108,7 @@ def main(argv):
         output_dir,
         command=" ".join(["python", "examples/train_mnist.py", *sys.argv[1:]]),
         learning_rate_decay_start=FLAGS.learning_rate_decay_start,
+        **fit_kwargs,
     )
 
 

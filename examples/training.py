@@ -48,6 +48,13 @@ def define_flags(generator_steps, generator_steps_help, steps_per_epoch):
     flags.DEFINE_integer(
         "dim", 64, "Network width multiplier (64 in DCGAN).", **positive
     )
+    flags.DEFINE_enum(
+        "network",
+        "dcgan",
+        ["dcgan", "resnet"],
+        "Image networks: DCGAN, or the CIFAR-10 ResNets of WGAN-GP and SN-GAN "
+        "(their width at --dim=128; a GPU's work).",
+    )
     flags.DEFINE_integer(
         "seed", 0, "Seed of weights, data order and training noise.", lower_bound=0
     )
@@ -66,6 +73,13 @@ def define_flags(generator_steps, generator_steps_help, steps_per_epoch):
     )
     flags.DEFINE_bool(
         "smoke", False, "A few steps on synthetic data at tiny width (CI)."
+    )
+    flags.DEFINE_bool(
+        "conditional",
+        False,
+        "Train a class-conditional GAN on the labels: per-class batch norm in "
+        "the generator, a projection critic (clip, sn) or an auxiliary "
+        "classifier (gp). Needs labelled data: a .npz in mnist.npz's layout.",
     )
     flags.DEFINE_enum(
         "distribute",
@@ -142,7 +156,7 @@ def schedule(settings):
         raise app.UsageError(str(error)) from None
 
 
-def compiled_gan(settings, image_shape, dim):
+def compiled_gan(settings, image_shape, dim, num_classes=None):
     """`wk.recipes.build_gan` from the flags, built and compiled in the
     distribution scope."""
     with distribution_scope(settings):
@@ -154,9 +168,37 @@ def compiled_gan(settings, image_shape, dim):
             critic_steps=settings.critic_steps,
             seed=settings.seed,
             ema_decay=settings.ema_decay,
+            num_classes=num_classes,
+            network=settings.network,
         )
         gan.compile()
     return gan
+
+
+def labelled_images(source, split, count=None):
+    """`(images, labels)` of a .npz split (or --smoke's synthetic uint8
+    images, labelled by index), the first `count` where given, for a
+    conditional GAN."""
+    if not isinstance(source, str):  # --smoke: synthetic images
+        images = source.astype("float32") / 127.5 - 1.0
+        labels = np.arange(len(images), dtype="int32") % 10
+    elif source.endswith(".npz"):
+        images = wk.datasets.read_images(source, split)
+        labels = wk.datasets.read_labels(source, split)
+    else:
+        raise app.UsageError(
+            "--conditional needs labelled data: a .npz in Keras' mnist.npz "
+            f"layout (x_train, y_train, ...). Received: --data={source}"
+        )
+    return images[:count], labels[:count]
+
+
+def conditional_data(train_source, test_source, count, batch_size):
+    """`(images, (held-out images, labels), fit_kwargs)` for a conditional run:
+    arrays with their labels, which `fit` batches and shuffles itself."""
+    images, labels = labelled_images(train_source, "train")
+    held_out = labelled_images(test_source, "test", count)
+    return images, held_out, {"y": labels, "batch_size": batch_size}
 
 
 def held_out_batch(source, count, data_dir=None):

@@ -41,6 +41,26 @@ import wgan_keras as wk  # noqa: E402
 METHODS = {"gp": wk.WGANGP, "clip": wk.WGAN, "sn": wk.SNWGAN}
 
 
+CLASSES = 3
+
+
+def conditional_networks():
+    """A generator of `[z, labels]` and a projection critic, both small MLPs."""
+    z = keras.Input((2,), name="z")
+    labels = keras.Input((), dtype="int32", name="labels")
+    hidden = keras.layers.Dense(16, name="hidden_g")(z)
+    hidden = keras.layers.Add()([hidden, wk.layers.ClassEmbedding(CLASSES, 16)(labels)])
+    points = keras.layers.Dense(2)(keras.layers.ReLU()(hidden))
+    generator = keras.Model([z, labels], points)
+    x = keras.Input((2,), name="points")
+    features = keras.layers.ReLU()(keras.layers.Dense(16, name="hidden_c")(x))
+    projection = keras.layers.Dot(axes=-1)(
+        [wk.layers.ClassEmbedding(CLASSES, 16)(labels), features]
+    )
+    scores = keras.layers.Add()([keras.layers.Dense(1)(features), projection])
+    return generator, keras.Model([x, labels], scores)
+
+
 def build(spec):
     keras.utils.set_random_seed(0)
     generator = wk.networks.MLPGenerator(
@@ -52,6 +72,10 @@ def build(spec):
         num_hidden_layers=2,
         spectral_norm=spec["method"] == "sn",
     )
+    extra = {}
+    if spec.get("conditional"):
+        generator, critic = conditional_networks()
+        extra["num_classes"] = CLASSES
     gan = METHODS[spec["method"]](
         generator,
         critic,
@@ -59,6 +83,7 @@ def build(spec):
         critic_steps=spec.get("critic_steps", 5),
         critic_schedule=spec.get("schedule", "constant"),
         ema_decay=spec.get("ema_decay"),
+        **extra,
     )
     # Plain SGD: its update is linear in the gradient, so the comparison
     # measures the distributed step, not an optimizer's amplification of
@@ -91,8 +116,10 @@ def distributed(spec):
 
 
 def fit(gan, spec, x):
+    # A conditional GAN's labels: the classes in turn.
+    y = np.arange(len(x)) % CLASSES if spec.get("conditional") else None
     history = gan.fit(
-        x, batch_size=spec.get("batch_size", 64), epochs=1, verbose=0, shuffle=True
+        x, y, batch_size=spec.get("batch_size", 64), epochs=1, verbose=0, shuffle=True
     )
     return {k: float(v[-1]) for k, v in history.history.items()}
 

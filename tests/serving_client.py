@@ -2,10 +2,12 @@
 
 A long-lived process, like a model server: it reads one request per line on
 stdin, `{"saved_model": ..., "loader": ..., "inputs": ..., "outputs": ...}`
-(an .npz of `z`, `seeds` and `num_samples` in, an .npz of every signature's
-outputs out), loads that SavedModel afresh, and answers one line on stdout:
-`{"ok": true}` or `{"error": "<traceback>"}`. Importing wgan_keras is
-blocked, so each SavedModel must stand on its own.
+(an .npz of `z`, `seeds` and `num_samples` in, and for a conditional
+generator `labels` for `serving_default` and `generate_labels` for
+`generate`; an .npz of every signature's outputs out), loads that
+SavedModel afresh, and answers one line on stdout: `{"ok": true}` or
+`{"error": "<traceback>"}`. Importing wgan_keras is blocked, so each
+SavedModel must stand on its own.
 
 Two loaders:
 - `"object"`: `tf.saved_model.load`, TensorFlow 2's Python object loader;
@@ -40,18 +42,27 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 
+def _default_inputs(inputs):
+    feeds = {"z": inputs["z"]}
+    if "labels" in inputs:
+        feeds["labels"] = inputs["labels"].astype(np.int32)
+    return feeds
+
+
 def _generate_inputs(inputs):
     for seed in inputs["seeds"]:
-        yield {"seed": np.int64(seed), "num_samples": np.int32(inputs["num_samples"])}
+        feeds = {"seed": np.int64(seed), "num_samples": np.int32(inputs["num_samples"])}
+        if "generate_labels" in inputs:
+            feeds["labels"] = inputs["generate_labels"].astype(np.int32)
+        yield feeds
 
 
 def serve_objects(saved_model, inputs):
     model = tf.saved_model.load(saved_model)
     serving_default = model.signatures["serving_default"]
     generate = model.signatures["generate"]
-    outputs = {
-        "serving_default/images": serving_default(z=tf.constant(inputs["z"]))["images"]
-    }
+    feeds = {k: tf.constant(v) for k, v in _default_inputs(inputs).items()}
+    outputs = {"serving_default/images": serving_default(**feeds)["images"]}
     for i, feeds in enumerate(_generate_inputs(inputs)):
         result = generate(**{k: tf.constant(v) for k, v in feeds.items()})
         for key, value in result.items():
@@ -73,7 +84,7 @@ def serve_session(saved_model, inputs, tensors):
             )
             return dict(zip(keys, fetched))
 
-        result = run("serving_default", {"z": inputs["z"]})
+        result = run("serving_default", _default_inputs(inputs))
         outputs.update({f"serving_default/{k}": v for k, v in result.items()})
         for i, feeds in enumerate(_generate_inputs(inputs)):
             result = run("generate", feeds)

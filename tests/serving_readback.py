@@ -52,11 +52,29 @@ class ServingClient:
             text=True,
         )
 
-    def __call__(self, saved_model, folder, z, seeds=(3, 3, 4), num_samples=5, **kw):
-        """One loader's outputs (`loader="object"` or `"session"`, `tensors`)."""
+    def __call__(
+        self,
+        saved_model,
+        folder,
+        z,
+        seeds=(3, 3, 4),
+        num_samples=5,
+        labels=None,
+        generate_labels=None,
+        **kw,
+    ):
+        """One loader's outputs (`loader="object"` or `"session"`, `tensors`);
+        `labels` and `generate_labels` for a conditional generator."""
         inputs = os.path.join(folder, "client_inputs.npz")
         outputs = os.path.join(folder, "client_outputs.npz")
-        np.savez(inputs, z=z, seeds=np.array(seeds), num_samples=np.array(num_samples))
+        arrays = {
+            "z": z,
+            "seeds": np.array(seeds),
+            "num_samples": np.array(num_samples),
+        }
+        if labels is not None:
+            arrays.update(labels=labels, generate_labels=generate_labels)
+        np.savez(inputs, **arrays)
         request = {
             "saved_model": str(saved_model),
             "inputs": inputs,
@@ -117,27 +135,46 @@ def parse_signatures(text):
     return signatures
 
 
-def read_back(client, saved_model, folder, z, seed=3, num_samples=5):
+def read_back(
+    client,
+    saved_model,
+    folder,
+    z,
+    seed=3,
+    num_samples=5,
+    labels=None,
+    generate_labels=None,
+):
     """`{loader: outputs}` for the three loaders, outputs keyed as the client's.
 
     Each loader gets the same `z` for `serving_default` and one `generate`
-    call with `seed` and `num_samples`.
+    call with `seed` and `num_samples`; a conditional generator's loaders get
+    `labels` (one per row of `z`) and `generate_labels` (`num_samples` of
+    them) too, as int32 `.npy` files for `saved_model_cli`.
     """
     saved_model = str(saved_model)
     folder = str(folder)
     z_file = os.path.join(folder, "z.npy")
     np.save(z_file, z)
+    default_inputs, generate_inputs = f"z={z_file}", []
+    if labels is not None:
+        labels_file = os.path.join(folder, "labels.npy")
+        generate_file = os.path.join(folder, "generate_labels.npy")
+        np.save(labels_file, np.asarray(labels, "int32"))
+        np.save(generate_file, np.asarray(generate_labels, "int32"))
+        default_inputs += f";labels={labels_file}"
+        generate_inputs = ["--inputs", f"labels={generate_file}"]
     common = ["run", "--dir", saved_model, "--tag_set", "serve", "--overwrite"]
     # The three saved_model_cli processes (a TensorFlow import each) at once.
     show = _cli("show", "--all", "--dir", saved_model)
     run_default = _cli(
         *common,
-        *("--signature_def", "serving_default", "--inputs", f"z={z_file}"),
+        *("--signature_def", "serving_default", "--inputs", default_inputs),
         *("--outdir", os.path.join(folder, "cli_serving_default")),
     )
     run_generate = _cli(
         *common,
-        *("--signature_def", "generate"),
+        *("--signature_def", "generate", *generate_inputs),
         *("--input_exprs", f"seed={seed};num_samples={num_samples}"),
         *("--outdir", os.path.join(folder, "cli_generate")),
     )
@@ -157,7 +194,7 @@ def read_back(client, saved_model, folder, z, seed=3, num_samples=5):
         out = os.path.join(folder, f"cli_{signature}")
         for file in os.listdir(out):
             cli[f"{key}/{file[: -len('.npy')]}"] = np.load(os.path.join(out, file))
-    args = (saved_model, folder, z, (seed,), num_samples)
+    args = (saved_model, folder, z, (seed,), num_samples, labels, generate_labels)
     return {
         "object": client(*args, loader="object"),
         "cli": cli,

@@ -18,19 +18,20 @@ def run_cli(capsys, *args):
     return code, capsys.readouterr()
 
 
-def test_train_smoke_on_images_then_sample_its_generator(tmp_path, capsys):
-    out = tmp_path / "run"
+def train_smoke(capsys, out, *flags):
+    """`wgan-keras train --smoke` on synthetic digits with `flags`: what it
+    printed, and its run.json."""
     code, printed = run_cli(
-        capsys,
-        "train",
-        "--smoke",
-        "--data=digits.npz",
-        "--method=sn",
-        f"--output_dir={out}",
+        capsys, "train", "--smoke", "--data=digits.npz", *flags, f"--output_dir={out}"
     )
     assert code == 0, printed.err[-3000:]
+    return printed, json.loads((out / "run.json").read_text())
+
+
+def test_train_smoke_on_images_then_sample_its_generator(tmp_path, capsys):
+    out = tmp_path / "run"
+    printed, run = train_smoke(capsys, out, "--method=sn")
     assert "Training SNWGAN on synthetic digits (28, 28, 1)" in printed.out
-    run = json.loads((out / "run.json").read_text())
     assert run["generator_steps"] == 4
     assert run["networks"]["critic"]["class_name"] == "DCGANCritic"
 
@@ -57,9 +58,58 @@ def test_train_smoke_on_images_then_sample_its_generator(tmp_path, capsys):
         assert strips.size == (5 * 30 + 2, 2 * 30 + 2)
 
 
+def test_train_conditional_smoke_draws_a_row_per_class(tmp_path, capsys):
+    out = tmp_path / "run"
+    printed, run = train_smoke(capsys, out, "--conditional", "--method=gp")
+    assert "Training a class-conditional WGANGP on synthetic digits" in printed.out
+    critic = run["networks"]["critic"]["config"]
+    assert (critic["num_classes"], critic["conditioning"]) == (10, "auxiliary")
+    with Image.open(out / "grids" / "grid_epoch_0002.png") as grid:
+        assert grid.size == (7 * 30 + 2, 10 * 30 + 2)  # 64 samples: 10 rows of 7
+
+    samples = tmp_path / "samples"
+    generator_file, samples_dir = str(out / "generator.keras"), str(samples)
+    code, printed = run_cli(
+        capsys,
+        "sample",
+        "--model",
+        generator_file,
+        "--output_dir",
+        samples_dir,
+        *("--num_samples", "4", "--label", "3"),
+    )
+    assert code == 0, printed.err[-3000:]
+    assert (samples / "samples.png").is_file() and "Sampled 4." in printed.out
+    generator = keras.saving.load_model(out / "generator.keras")
+    assert generator.num_classes == 10
+
+
+def test_train_builds_the_resnets_of_each_paper():
+    # `--network=resnet` hands `network="resnet"` to the recipe; the ResNets'
+    # training is tested in test_resnet.py.
+    sn = wk.recipes.build_gan("sn", (32, 32, 3), dim=8, network="resnet")
+    gp = wk.recipes.build_gan("gp", (32, 32, 3), dim=8, network="resnet")
+    assert isinstance(sn.generator, wk.networks.ResNetGenerator)
+    assert (sn.generator.channels, sn.critic.channels) == (16, 8)  # 256 and 128
+    assert (sn.critic.pooling, sn.critic.output_bias, sn.critic.spectral_norm) == (
+        "sum",
+        False,
+        True,
+    )
+    assert (gp.generator.channels, gp.critic.pooling, gp.critic.output_bias) == (
+        8,
+        "mean",
+        True,
+    )
+    with pytest.raises(ValueError, match="`network` must be one of"):
+        wk.recipes.build_gan("sn", (32, 32, 3), network="vgg")
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
+        (["--conditional"], "`--conditional` needs labelled images"),
+        (["--network=resnet"], "`--network=resnet` is for images"),
         (["--generator_steps=10", "--steps_per_epoch=3"], "--generator_steps=10"),
         (["--generator_steps=4", "--steps_per_epoch=8"], "--generator_steps=4,"),
         (["--method=sn", "--gp_weight=0.1"], "Received: --method=sn --gp_weight=0.1"),

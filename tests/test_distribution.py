@@ -78,10 +78,12 @@ def assert_weights_match(result, method):
 @pytest.mark.slow
 def test_two_devices_match_one_device():
     methods = ("gp", "clip", "sn")
-    results = run_children(
-        *({"case": "match", "method": m, "ema_decay": 0.9} for m in methods)
-    )
-    for method, result in zip(methods, results):
+    specs = [{"case": "match", "method": m, "ema_decay": 0.9} for m in methods]
+    # A conditional GAN: each replica's share of the labels, and of the
+    # labels its generator updates draw.
+    specs.append({"case": "match", "method": "gp", "conditional": True})
+    results = run_children(*specs)
+    for method, result in zip((*methods, "gp"), results):
         assert_weights_match(result, method)
         # Training moved the weights far more than the tolerances allow.
         moved = {"gp": 1e-5, "sn": 1e-5, "clip": 2e-4}[method]

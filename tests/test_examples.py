@@ -166,6 +166,32 @@ def test_image_example_smoke_run_trains_resumes_and_samples(
         assert image.size == (10 * (image_shape[0] + 2) + 2, side)
 
 
+@pytest.mark.skipif(
+    keras.config.backend() != "tensorflow",
+    reason="the example's own code, once; `wgan-keras train --conditional` "
+    "trains the same recipe on every backend (test_cli.py)",
+)
+def test_mnist_example_trains_a_conditional_gan(tmp_path):
+    out = tmp_path / "run"
+    stdout = run_example(
+        "train_mnist.py",
+        "--smoke",
+        "--conditional",
+        "--method=sn",
+        f"--output_dir={out}",
+    )
+    assert "Training a class-conditional SNWGAN on synthetic strokes" in stdout
+    generator = keras.saving.load_model(out / "generator.keras")
+    assert generator.num_classes == 10
+    with Image.open(out / "grids" / "grid_epoch_0002.png") as grid:
+        assert grid.size == (7 * 30 + 2, 10 * 30 + 2)  # a row per class
+    result = example_process(
+        "train_mnist.py", "--conditional", "--data=mnist", f"--output_dir={tmp_path}"
+    )
+    assert result.returncode != 0
+    assert "--conditional needs labelled data: a .npz" in result.stderr
+
+
 def test_mnist_example_fails_fast_without_its_data(tmp_path):
     result = example_process(
         "train_mnist.py",

@@ -56,6 +56,24 @@ def spectral_norm_generator():
     return generator
 
 
+def conditional_generator(num_classes=3):
+    """A small conditional DCGAN-28 generator whose classes draw differently."""
+    keras.utils.set_random_seed(2)
+    generator = wk.networks.DCGANGenerator(
+        latent_dim=LATENT, image_shape=(28, 28, 1), dim=8, num_classes=num_classes
+    )
+    rng = np.random.default_rng(2)
+    for layer in generator.layers:
+        if isinstance(layer, wk.layers.ConditionalBatchNormalization):
+            shape = layer.class_gamma.shape
+            layer.class_gamma.assign(rng.uniform(0.5, 1.5, shape).astype("float32"))
+            layer.class_beta.assign(rng.normal(0, 0.5, shape).astype("float32"))
+            layer.moving_variance.assign(
+                rng.uniform(0.5, 2, shape[-1:]).astype("float32")
+            )
+    return generator
+
+
 @pytest.fixture(scope="module")
 def serving_client(tmp_path_factory):
     client = ServingClient(tmp_path_factory.mktemp("client") / "stderr.txt")
@@ -65,6 +83,17 @@ def serving_client(tmp_path_factory):
 
 def keras_outputs(generator):
     return lambda z: to_numpy(generator(z, training=False))
+
+
+def labelled_outputs(generator, labels, generate_labels):
+    """A conditional generator's outputs for `serving_default`'s rows (with
+    `labels`) and for `generate`'s (with `generate_labels`)."""
+
+    def outputs(z):
+        rows = labels if len(z) == len(labels) else generate_labels
+        return to_numpy(generator([z, np.asarray(rows, "int32")], training=False))
+
+    return outputs
 
 
 @pytest.mark.parametrize("kind", ["dcgan28", "spectral_norm_mlp"])
@@ -138,6 +167,101 @@ def test_saved_model_cli_lists_named_signatures(tmp_path):
     ]
 
 
+def test_conditional_saved_model_takes_labels_in_every_loader(tmp_path, serving_client):
+    generator = conditional_generator()
+    path = wk.export_generator(generator, tmp_path / "serving", model_name="c")
+    z = np.random.default_rng(0).standard_normal((6, LATENT)).astype("float32")
+    labels = np.array([0, 1, 2, 2, 1, 0], "int32")
+    generate_labels = np.array([2, 0, 1, 1, 2], "int32")
+
+    readbacks = read_back(
+        serving_client,
+        path,
+        tmp_path,
+        z,
+        labels=labels,
+        generate_labels=generate_labels,
+    )
+    assert_serves(readbacks, labelled_outputs(generator, labels, generate_labels), z)
+    other = to_numpy(generator([z, (labels + 1) % 3], training=False))
+    assert np.abs(other - readbacks["cli"]["serving_default/images"]).max() > 0.05
+
+    shown = subprocess.run(
+        [SAVED_MODEL_CLI, "show", "--all", "--dir", path],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    signatures = parse_signatures(shown.stdout)
+    for name in ("serving_default", "generate"):
+        assert signatures[name]["inputs"]["labels"][:2] == ("DT_INT32", "(-1)")
+
+    np.save(tmp_path / "bad.npy", np.array([0, 3, 0, 0, 0, 0], "int32"))
+    refused = subprocess.run(
+        [SAVED_MODEL_CLI, "run", "--dir", path, "--tag_set", "serve"]
+        + ["--signature_def", "serving_default", "--inputs"]
+        + [f"z={tmp_path / 'z.npy'};labels={tmp_path / 'bad.npy'}"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    assert refused.returncode != 0
+    assert "`labels` must lie in [0, 3)" in refused.stderr
+
+
+@pytest.mark.parametrize("kind", ["dcgan28", "spectral_norm_mlp"])
+def test_bfloat16_saved_model_computes_in_bfloat16_in_every_loader(
+    kind, tmp_path, serving_client
+):
+    import tensorflow as tf
+
+    generator = image_generator() if kind == "dcgan28" else spectral_norm_generator()
+    path = wk.export_generator(
+        generator, tmp_path / "serving", model_name="b", dtype="bfloat16"
+    )
+    z = np.random.default_rng(0).standard_normal((6, LATENT)).astype("float32")
+    # bfloat16 keeps 8 bits of mantissa: outputs of order 1 move by ~1e-2.
+    readbacks = read_back(serving_client, path, tmp_path, z)
+    assert_serves(readbacks, keras_outputs(generator), z, atol=0.1)
+    expected = keras_outputs(generator)(z)
+    served = readbacks["session"]["serving_default/images"]
+    assert served.dtype == np.float32
+    assert 1e-4 < np.abs(served - expected).max() < 0.1
+    # The matmuls and transposed convolutions run in bfloat16.
+    graph = tf.saved_model.load(path).signatures["serving_default"].graph
+    definition = graph.as_graph_def()
+    nodes = [*definition.node]
+    nodes += [node for f in definition.library.function for node in f.node_def]
+    bfloat16 = tf.bfloat16.as_datatype_enum
+    ops_in_bfloat16 = {node.op for node in nodes if node.attr["T"].type == bfloat16}
+    expected = {"MatMul", "Conv2DBackpropInput"} if kind == "dcgan28" else {"MatMul"}
+    assert expected <= ops_in_bfloat16, ops_in_bfloat16
+
+
+def test_bfloat16_export_arguments_are_checked(tmp_path):
+    with pytest.raises(ValueError, match="`dtype` must be one of"):
+        wk.export_generator(image_generator(), tmp_path, dtype="float16")
+    with pytest.raises(ValueError, match="ONNX exports compute in float32"):
+        wk.export_generator(
+            image_generator(), tmp_path / "g.onnx", format="onnx", dtype="bfloat16"
+        )
+    assert os.listdir(tmp_path) == []
+
+
+def test_conditional_onnx_takes_labels_in_onnxruntime(tmp_path):
+    import onnxruntime
+
+    generator = conditional_generator()
+    path = wk.export_generator(generator, tmp_path / "c.onnx", format="onnx")
+    session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == ["z", "labels"]
+    z = np.random.default_rng(1).standard_normal((7, LATENT)).astype("float32")
+    labels = np.array([0, 1, 2, 0, 1, 2, 0], "int32")
+    (images,) = session.run(["images"], {"z": z, "labels": labels})
+    expected = to_numpy(generator([z, labels], training=False))
+    np.testing.assert_allclose(images, expected, atol=1e-5)
+
+
 @pytest.mark.slow
 def test_every_preset_runs_in_every_serving_loader(tmp_path, serving_client):
     names = sorted(wk.list_generators())
@@ -145,12 +269,27 @@ def test_every_preset_runs_in_every_serving_loader(tmp_path, serving_client):
     for name in names:
         generator = wk.load_generator(name)
         path = wk.export_generator(generator, tmp_path / "serving", model_name=name)
-        latent_dim = generator.input_shape[-1]
+        latent_dim = generator.inputs[0].shape[-1]
         z = np.random.default_rng(0).standard_normal((3, latent_dim))
+        z = z.astype("float32")
         folder = tmp_path / name
         folder.mkdir()
-        readbacks = read_back(serving_client, path, folder, z.astype("float32"))
-        assert_serves(readbacks, keras_outputs(generator), z.astype("float32"))
+        if len(generator.inputs) == 1:
+            readbacks = read_back(serving_client, path, folder, z)
+            assert_serves(readbacks, keras_outputs(generator), z)
+            continue
+        labels, generate_labels = np.array([7, 0, 3]), np.arange(5) * 2
+        readbacks = read_back(
+            serving_client,
+            path,
+            folder,
+            z,
+            labels=labels,
+            generate_labels=generate_labels,
+        )
+        assert_serves(
+            readbacks, labelled_outputs(generator, labels, generate_labels), z
+        )
 
 
 def test_onnx_matches_generator_in_onnxruntime(tmp_path):
@@ -244,7 +383,7 @@ def test_failed_export_leaves_nothing_and_keeps_the_old_one(tmp_path, monkeypatc
         for name in ("saved_model.pb", "fingerprint.pb")
     }
 
-    def half_write(generator, latent_dim, format, target):
+    def half_write(generator, latent_dim, format, target, dtype):
         if not target.endswith(".onnx"):
             target = os.path.join(target, "saved_model.pb")
         with open(target, "wb") as f:
@@ -333,6 +472,11 @@ def test_cli_exports_a_preset_and_a_gan_file(tmp_path, capsys):
     assert code == 2 and "overwrite=True" in printed.err
     code, printed = cli("--preset", "no_such_preset", "--out", str(out))
     assert code == 2 and "gaussians8_mlp_gp" in printed.err
+    code, printed = cli(
+        *("--model", gan_file, "--out", str(out), "--name", "b", "--dtype", "bfloat16")
+    )
+    assert code == 0, printed.err[-3000:]
+    assert (out / "b" / "1" / "saved_model.pb").is_file()
 
 
 # === The README's client snippets, against the exported model ===

@@ -17,6 +17,16 @@ from wgan_keras.models import generate_samples
 from wgan_keras.presets import presets as presets_module
 
 
+def preset_inputs(metadata, count, seed=0):
+    """`z` for a preset, or `[z, labels]` (the classes in turn) where it is
+    conditional."""
+    z = np.random.default_rng(seed).standard_normal((count, metadata["latent_dim"]))
+    z = z.astype("float32")
+    if "num_classes" not in metadata:
+        return z
+    return [z, (np.arange(count) % metadata["num_classes"]).astype("int32")]
+
+
 def test_every_preset_loads_by_name_and_generates():
     assert wk.presets.PRESETS, "the registry lists the shipped presets"
     listed = wk.list_generators()
@@ -30,9 +40,10 @@ def test_every_preset_loads_by_name_and_generates():
         generator = wk.load_generator(name)
         assert isinstance(generator, keras.Model)
         assert metadata["name"] == name
-        assert metadata["latent_dim"] == generator.input_shape[-1]
-        z = np.random.default_rng(0).standard_normal((8, metadata["latent_dim"]))
-        samples = keras.ops.convert_to_numpy(generator(z.astype("float32")))
+        inputs = preset_inputs(metadata, 8)
+        z = inputs[0] if isinstance(inputs, list) else inputs
+        assert metadata["latent_dim"] == z.shape[-1] == generator.inputs[0].shape[-1]
+        samples = keras.ops.convert_to_numpy(generator(inputs))
         assert samples.shape[0] == 8 and np.all(np.isfinite(samples))
         with Image.open(os.path.join(wk.presets.preset_dir(name), "grid.png")) as grid:
             assert grid.size[0] > 0
@@ -58,17 +69,16 @@ def test_preset_metadata_describes_both_networks():
         assert rebuilt.count_params() == networks["generator"]["parameters"]
         assert rebuilt.count_params() == generator.count_params()
         rebuilt.set_weights(generator.get_weights())
-        z = np.random.default_rng(0).standard_normal((8, metadata["latent_dim"]))
-        z = z.astype("float32")
+        inputs = preset_inputs(metadata, 8)
         np.testing.assert_allclose(
-            keras.ops.convert_to_numpy(rebuilt(z)),
-            keras.ops.convert_to_numpy(generator(z)),
+            keras.ops.convert_to_numpy(rebuilt(inputs)),
+            keras.ops.convert_to_numpy(generator(inputs)),
             rtol=1e-5,
             atol=1e-5,
         )
         critic = keras.saving.deserialize_keras_object(networks["critic"])
         assert critic.count_params() == networks["critic"]["parameters"]
-        assert critic.input_shape[1:] == generator.output_shape[1:]
+        assert critic.inputs[0].shape[1:] == generator.output_shape[1:]
         config = networks["critic"]["config"]
         for key, value in CRITIC_NORMALIZATION[metadata["method"]].items():
             assert config.get(key, False) == value, (name, key)
@@ -139,6 +149,39 @@ def test_mnist_preset_metrics_are_reproduced_by_evaluate(name):
         measured["class_shares"], recorded["class_shares"], rtol=0, atol=2e-3
     )
     assert recorded["min_class_share"] == pytest.approx(min(recorded["class_shares"]))
+
+
+CONDITIONAL = "mnist_dcgan_sn_conditional"
+
+
+def test_conditional_preset_draws_the_digit_it_is_asked_for():
+    metadata = wk.list_generators()[CONDITIONAL]
+    metrics = metadata["metrics"]
+    # The issue's bar, on the protocol's 10,000 samples (1,000 per class).
+    assert metrics["label_accuracy"] >= 0.97 and metrics["num_samples"] == 10_000
+    assert metadata["num_classes"] == 10
+    generator = wk.load_generator(CONDITIONAL)
+    # Fresh samples, 100 per digit, classified by the shipped classifier.
+    labels = np.repeat(np.arange(10), 100).astype("int32")
+    z = np.random.default_rng(1).standard_normal((1000, 128)).astype("float32")
+    images = np.concatenate(
+        [
+            keras.ops.convert_to_numpy(
+                generator([z[i : i + 250], labels[i : i + 250]], training=False)
+            )
+            for i in range(0, 1000, 250)
+        ]
+    )
+    scores = wk.metrics.features(images, wk.metrics.mnist_classifier())
+    accuracy = float(np.mean(np.argmax(scores, -1) == labels))
+    assert abs(accuracy - metrics["label_accuracy"]) < 0.03, accuracy
+    # Its grid: a row per digit, ten noise vectors across.
+    with Image.open(
+        os.path.join(wk.presets.preset_dir(CONDITIONAL), "grid.png")
+    ) as grid:
+        assert grid.size == (10 * 30 + 2, 10 * 30 + 2)
+    drawn = wk.presets.presets.preset_grid(generator)
+    assert drawn.size == (10 * 30 + 2, 10 * 30 + 2)
 
 
 def test_unknown_preset_lists_the_known_ones():

@@ -24,7 +24,13 @@ from serving_readback import ServingClient, assert_serves, read_back
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGED = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md")
-PRESETS = ("gaussians8_mlp_gp", "mnist_dcgan_clip", "mnist_dcgan_gp", "mnist_dcgan_sn")
+PRESETS = (
+    "gaussians8_mlp_gp",
+    "mnist_dcgan_clip",
+    "mnist_dcgan_gp",
+    "mnist_dcgan_sn",
+    "mnist_dcgan_sn_conditional",
+)
 pytestmark = pytest.mark.skipif(
     keras.config.backend() != "tensorflow",
     reason="the wheel is checked once, in the TensorFlow run, every backend inside",
@@ -38,7 +44,10 @@ report = {"file": wk.__file__, "backend": keras.config.backend(), "presets": {}}
 for name, metadata in sorted(wk.list_generators().items()):
     generator = wk.load_generator(name)
     z = np.random.default_rng(0).standard_normal((3, metadata["latent_dim"]))
-    out = keras.ops.convert_to_numpy(generator(z.astype("float32"), training=False))
+    inputs = z.astype("float32")
+    if "num_classes" in metadata:
+        inputs = [inputs, np.arange(3, dtype="int32")]
+    out = keras.ops.convert_to_numpy(generator(inputs, training=False))
     report["presets"][name] = [list(out.shape), float(np.abs(out).max())]
 classifier = wk.metrics.mnist_classifier()
 report["classifier_inputs"] = list(classifier.input_shape)

@@ -17,14 +17,17 @@ them, so anyone can reproduce them.
 
 import os
 
+import numpy as np
+
 from wgan_keras import metrics
 from wgan_keras._utils.downloads import GOOGLE_STORAGE, can_reach, keras_cache
 from wgan_keras._utils.files import open_npz
 from wgan_keras.datasets import toy
 from wgan_keras.metrics.fid_inception import FID_WEIGHTS
-from wgan_keras.models.sampling import generate_samples
+from wgan_keras.models.sampling import generate_samples, generator_classes
 
 MNIST_SAMPLES = 10_000
+MNIST_CLASSES = 10
 TOY_SAMPLES = 2_000
 SEED = 0
 KID_SUBSETS = 100
@@ -104,7 +107,7 @@ def _distances(x, y, seed):
     }
 
 
-def mnist_metrics(images, test_images, classifier=None, seed=SEED):
+def mnist_metrics(images, test_images, classifier=None, seed=SEED, labels=None):
     """Distances to the test set and the class histogram of MNIST samples.
 
     Args:
@@ -112,6 +115,9 @@ def mnist_metrics(images, test_images, classifier=None, seed=SEED):
         test_images: the real images to compare with (the MNIST test set).
         classifier: the feature and class network; default the shipped one.
         seed: seeds the KID subsets.
+        labels: the classes a conditional generator was asked for, one per
+            image; adds `label_accuracy` (the classifier's agreement with
+            them) and `min_class_accuracy`.
 
     Returns:
         A dict of floats (and the ten class shares).
@@ -130,6 +136,13 @@ def mnist_metrics(images, test_images, classifier=None, seed=SEED):
         num_samples=len(images),
         real_samples=len(test_images),
     )
+    if labels is not None:
+        correct = np.argmax(scores, axis=-1) == np.asarray(labels)
+        per_class = [correct[labels == c].mean() for c in np.unique(labels)]
+        results.update(
+            label_accuracy=round(float(correct.mean()), 4),
+            min_class_accuracy=round(float(min(per_class)), 4),
+        )
     return results
 
 
@@ -177,8 +190,13 @@ def toy_metrics(samples, modes=8, seed=SEED):
 def evaluate_generator(generator, data, num_samples=None, seed=SEED, mnist_path=None):
     """Measures a generator against its data with this module's protocol.
 
+    A conditional MNIST generator is asked for each class equally often (1,000
+    of each of the 10,000), and the shipped classifier's agreement with the
+    requested classes is reported as `label_accuracy`.
+
     Args:
-        generator: a `keras.Model` from `(batch, latent_dim)` noise.
+        generator: a `keras.Model` from `(batch, latent_dim)` noise (or
+            `[z, labels]`).
         data: `"mnist"`, `"gaussians8"` or `"gaussians25"`.
         num_samples: int, default 10,000 (MNIST) or 2,000 (toys).
         seed: int, seeds the noise (and the KID subsets).
@@ -196,11 +214,14 @@ def evaluate_generator(generator, data, num_samples=None, seed=SEED, mnist_path=
     if data not in DATASETS:
         raise ValueError(f"`data` must be one of {DATASETS}. Received: data={data!r}")
     if data == "mnist":
-        samples = generate_samples(
-            generator, num_samples or MNIST_SAMPLES, seed, SAMPLE_BATCH
-        )
+        count = num_samples or MNIST_SAMPLES
+        labels = None
+        if generator_classes(generator) is not None:
+            # As many of each class as the count allows, in class order.
+            labels = np.arange(count) * MNIST_CLASSES // count
+        samples = generate_samples(generator, count, seed, SAMPLE_BATCH, labels=labels)
         _, test_images = load_mnist(mnist_path)
-        results = mnist_metrics(samples, test_images, seed=seed)
+        results = mnist_metrics(samples, test_images, seed=seed, labels=labels)
     else:
         samples = generate_samples(
             generator, num_samples or TOY_SAMPLES, seed, SAMPLE_BATCH

@@ -22,6 +22,7 @@ from wgan_keras.models import SNWGAN, WGAN, WGANGP
 from wgan_keras.presets import describe_networks
 
 METHODS = {"clip": WGAN, "gp": WGANGP, "sn": SNWGAN}
+NETWORKS = ("dcgan", "resnet")
 GRID_SAMPLES = 64
 
 
@@ -34,16 +35,28 @@ def build_gan(
     seed=None,
     ema_decay=None,
     gp_weight=None,
+    num_classes=None,
+    network="dcgan",
 ):
     """A WGAN with the papers' networks for `sample_shape`, not yet compiled.
 
-    Images get the DCGAN networks at width `dim`; 2-D points the WGAN-GP toy
+    Images get the DCGAN networks at width `dim`, or with `network="resnet"`
+    the CIFAR-10 ResNets (critic width `dim`; the generator's `dim` for
+    WGAN-GP and `2 * dim` for SN-GAN, so `dim=128` is each paper's; SN-GAN's
+    critic sums its map and has no output bias); 2-D points the WGAN-GP toy
     code's MLPs (4 hidden layers of 512). Per method:
 
     - `"gp"`: no batch norm anywhere (batch statistics break the penalty);
     - `"clip"`: batch norm in both image networks (the WGAN reference code);
     - `"sn"`: spectral normalization in the critic, batch norm in the image
       generator.
+
+    With `num_classes` (images only) the GAN is class-conditional: the
+    generator's batch norms are per class, and the critic projects the labels
+    (`"clip"`, `"sn"`; SN-GAN's projection critic) or, for `"gp"`, classifies
+    them in an auxiliary head (ACGAN, the WGAN-GP paper's conditional run),
+    since a penalty's critic takes no batch norm but the projection would
+    work as well.
 
     Args:
         method: `"clip"` (WGAN), `"gp"` (WGAN-GP) or `"sn"` (SN-GAN).
@@ -55,6 +68,8 @@ def build_gan(
         seed: seed of the training noise.
         ema_decay: keep an EMA generator with this decay, or None.
         gp_weight: the penalty weight (`"gp"` only; default the class's 10).
+        num_classes: None, or the classes of a conditional image GAN.
+        network: `"dcgan"` or `"resnet"` (images only).
 
     Returns:
         A `wk.WGAN`, `wk.WGANGP` or `wk.SNWGAN`.
@@ -82,22 +97,57 @@ def build_gan(
                 f"method={method!r}, gp_weight={gp_weight!r}"
             )
         extra["gp_weight"] = gp_weight
+    if network not in NETWORKS:
+        raise ValueError(
+            f"`network` must be one of {NETWORKS}. Received: network={network!r}"
+        )
     sample_shape = tuple(sample_shape)
+    if network != "dcgan" and sample_shape == (2,):
+        raise ValueError(
+            "2-D samples take the MLP networks. Received: network="
+            f"{network!r} with sample_shape={sample_shape}"
+        )
+    if num_classes is not None and sample_shape == (2,):
+        raise ValueError(
+            "Conditional recipes are for images. Received: num_classes="
+            f"{num_classes} with sample_shape={sample_shape}"
+        )
     if sample_shape == (2,):
         generator = networks.MLPGenerator(latent_dim=latent_dim, output_shape=(2,))
         critic = networks.MLPCritic(input_shape=(2,), spectral_norm=method == "sn")
+    elif network == "resnet":
+        sn = method == "sn"
+        generator = networks.ResNetGenerator(
+            latent_dim=latent_dim,
+            image_shape=sample_shape,
+            channels=2 * dim if sn else dim,
+            num_classes=num_classes,
+        )
+        critic = networks.ResNetCritic(
+            image_shape=sample_shape,
+            channels=dim,
+            spectral_norm=sn,
+            pooling="sum" if sn else "mean",
+            output_bias=not sn,
+            num_classes=num_classes,
+            conditioning="auxiliary" if method == "gp" else "projection",
+        )
     else:
         generator = networks.DCGANGenerator(
             latent_dim=latent_dim,
             image_shape=sample_shape,
             dim=dim,
-            batch_norm=method != "gp",
+            # A conditional generator takes its labels through its batch norms.
+            batch_norm=method != "gp" or num_classes is not None,
+            num_classes=num_classes,
         )
         critic = networks.DCGANCritic(
             image_shape=sample_shape,
             dim=dim,
             spectral_norm=method == "sn",
             batch_norm=method == "clip",
+            num_classes=num_classes,
+            conditioning="auxiliary" if method == "gp" else "projection",
         )
     return METHODS[method](
         generator,
@@ -105,6 +155,7 @@ def build_gan(
         critic_steps=critic_steps,
         seed=seed,
         ema_decay=ema_decay,
+        num_classes=num_classes,
         **extra,
     )
 

@@ -10,7 +10,11 @@ from keras import ops
 from wgan_keras._utils.files import check_writable_folder
 from wgan_keras._utils.validation import validate_int
 from wgan_keras.callbacks.step_values import StepValues, is_scalar
-from wgan_keras.data.checks import check_sample_shape, check_values
+from wgan_keras.data.checks import (
+    check_batch_labels,
+    check_sample_shape,
+    check_values,
+)
 from wgan_keras.visualization import median_filter, plot_curves
 
 
@@ -38,7 +42,8 @@ class WassersteinLogger(keras.callbacks.Callback):
         log_dir: folder for `steps.csv`, `epochs.csv` and `wasserstein.png`;
             None keeps the records in memory only.
         validation_data: held-out real samples (a numpy array in the
-            generator's range), or None.
+            generator's range), `(samples, labels)` for a conditional GAN
+            (the fake batch then has the same labels), or None.
         every_n_steps: int >= 1, generator steps between step records.
         median_window: int >= 1, width of the running median in the plot.
         num_validation_samples: int >= 1, how many held-out samples (and fixed
@@ -76,9 +81,9 @@ class WassersteinLogger(keras.callbacks.Callback):
         self.every_n_steps = every_n_steps
         self.median_window = median_window
         self.seed = seed
-        self.validation_samples = None
+        self.validation_samples = self.validation_labels = None
         if validation_data is not None:
-            self.validation_samples = _held_out(
+            self.validation_samples, self.validation_labels = _held_out(
                 validation_data, num_validation_samples, seed
             )
         self.step_logs = {"step": []}
@@ -98,6 +103,12 @@ class WassersteinLogger(keras.callbacks.Callback):
                 self.model.sample_shape,
                 "validation_data samples",
             )
+            num_classes = self.model.num_classes
+            if num_classes is not None:
+                held_out = self.validation_samples
+                if self.validation_labels is not None:
+                    held_out = (held_out, self.validation_labels)
+                check_batch_labels(held_out, num_classes, "validation_data")
             self._latent = (
                 np.random.default_rng(self.seed)
                 .standard_normal((len(self.validation_samples), self.model.latent_dim))
@@ -164,11 +175,17 @@ class WassersteinLogger(keras.callbacks.Callback):
         gan = self.model
         real_scores, fake_scores = [], []
         for start in range(0, len(self.validation_samples), batch_size):
-            real = self.validation_samples[start : start + batch_size]
-            z = self._latent[start : start + batch_size]
+            rows = slice(start, start + batch_size)
+            # Keras takes a list of tensors or a list of arrays, not a mix.
+            real = ops.convert_to_tensor(self.validation_samples[rows])
+            labels = None
+            if self.validation_labels is not None:
+                labels = ops.convert_to_tensor(self.validation_labels[rows])
+            z = gan.generator_inputs(ops.convert_to_tensor(self._latent[rows]), labels)
             fake = gan.generator(z, training=False)
-            real_scores.append(ops.convert_to_numpy(gan.critic(real, training=False)))
-            fake_scores.append(ops.convert_to_numpy(gan.critic(fake, training=False)))
+            for samples, scores in ((real, real_scores), (fake, fake_scores)):
+                outputs = gan.critic(gan.critic_inputs(samples, labels), training=False)
+                scores.append(ops.convert_to_numpy(gan.critic_outputs(outputs)[0]))
         return float(np.mean(np.concatenate(real_scores))) - float(
             np.mean(np.concatenate(fake_scores))
         )
@@ -232,6 +249,11 @@ _EPOCH_CURVES = (
 
 
 def _held_out(data, count, seed):
+    """`(samples, labels)`: up to `count` rows chosen with `seed`; labels None
+    where `data` holds samples alone."""
+    labels = None
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        data, labels = data[0], np.asarray(data[1])
     x = np.asarray(data)
     if not np.issubdtype(x.dtype, np.floating):
         raise ValueError(
@@ -241,8 +263,8 @@ def _held_out(data, count, seed):
     if len(x) == 0:
         raise ValueError("`validation_data` is empty. Received: 0 samples")
     check_values(x, None, received="validation_data", name="validation_data")
-    rows = np.random.default_rng(seed).permutation(len(x))[:count]
-    return x[np.sort(rows)].astype("float32")
+    rows = np.sort(np.random.default_rng(seed).permutation(len(x))[:count])
+    return x[rows].astype("float32"), None if labels is None else labels[rows]
 
 
 def _read_csv(path, key):

@@ -27,6 +27,12 @@ def add_parser(subparsers):
         "--name", help="the served model's name (default: the preset's name)"
     )
     parser.add_argument("--version", type=positive_int, default=1)
+    parser.add_argument(
+        "--dtype",
+        default="float32",
+        choices=("float32", "bfloat16"),
+        help="what the SavedModel computes in (its inputs and outputs stay float32)",
+    )
     parser.add_argument("--overwrite", action="store_true")
     return parser
 
@@ -46,6 +52,7 @@ def run(args):
         overwrite=args.overwrite,
         model_name=name,
         version=args.version,
+        dtype=args.dtype,
     )
     print(f"Wrote {target}")
     if args.format == "tf_saved_model":

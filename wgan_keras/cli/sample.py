@@ -14,6 +14,7 @@ import numpy as np
 from wgan_keras.cli.argument_types import non_negative_int, positive_int
 from wgan_keras.export.loading import is_saved_model, load_saved_model_sampler
 from wgan_keras.export.resolve import resolve_generator
+from wgan_keras.models.sampling import generator_classes
 
 BATCH = 256
 
@@ -39,12 +40,38 @@ def add_parser(subparsers):
     parser.add_argument(
         "--seed", type=non_negative_int, default=0, help="seed of the noise"
     )
+    parser.add_argument(
+        "--label",
+        type=non_negative_int,
+        default=None,
+        help="a conditional generator's class to draw; default: every class in turn",
+    )
     parser.add_argument("--output_dir", default="outputs/samples")
     return parser
 
 
-def load_sampler(preset=None, model=None):
-    """`(z -> samples as numpy, latent_dim)` for a preset, .keras or SavedModel."""
+def class_labels(label=None, num_classes=None):
+    """`n -> labels` for a conditional generator: all `label`, or the classes
+    in turn (`arange(n) % num_classes`)."""
+
+    def labels_for(n):
+        if label is not None:
+            return np.full(n, label, "int32")
+        if num_classes is None:
+            raise ValueError(
+                "This conditional generator does not record its classes: pass "
+                "`--label`. Received: --label=None"
+            )
+        return (np.arange(n) % num_classes).astype("int32")
+
+    return labels_for
+
+
+def load_sampler(preset=None, model=None, label=None):
+    """`(z -> samples as numpy, latent_dim)` for a preset, .keras or SavedModel.
+
+    A conditional generator draws class `label`, or every class in turn.
+    """
     import keras
 
     import wgan_keras as wk
@@ -52,7 +79,7 @@ def load_sampler(preset=None, model=None):
     if preset is not None:
         source = wk.load_generator(preset)
     elif is_saved_model(model):
-        return load_saved_model_sampler(model)
+        return load_saved_model_sampler(model, class_labels(label))
     elif model.endswith(".keras") and os.path.isfile(model):
         source = model
     else:
@@ -62,8 +89,17 @@ def load_sampler(preset=None, model=None):
         )
     # A generator, or a GAN's sampling generator, loaded in safe mode.
     generator, latent_dim = resolve_generator(source)
+    num_classes = generator_classes(generator)
+    labels_for = class_labels(label, None if num_classes is True else num_classes)
+    if num_classes is None and label is not None:
+        raise ValueError(
+            "`--label` is for a conditional generator; this one takes noise "
+            f"alone. Received: --label={label}"
+        )
 
     def keras_sampler(z):
+        if num_classes is not None:
+            z = [z, labels_for(len(z))]
         return keras.ops.convert_to_numpy(generator(z, training=False))
 
     return keras_sampler, latent_dim
@@ -90,7 +126,7 @@ class _Counted:
 def run(args):
     import wgan_keras as wk
 
-    sampler, latent_dim = load_sampler(args.preset, args.model)
+    sampler, latent_dim = load_sampler(args.preset, args.model, args.label)
     pictures = wk.visualization.sample_pictures(
         _Counted(sampler),
         latent_dim,

@@ -66,7 +66,16 @@ def add_parser(subparsers):
         type=positive_int,
         help="noise size (default 2 on toys, 128 on images)",
     )
-    parser.add_argument("--dim", type=positive_int, default=64, help="DCGAN width (64)")
+    parser.add_argument(
+        "--network",
+        default="dcgan",
+        choices=("dcgan", "resnet"),
+        help="image networks: DCGAN, or the CIFAR-10 ResNets (a GPU's work at "
+        "--dim=128)",
+    )
+    parser.add_argument(
+        "--dim", type=positive_int, default=64, help="network width (64)"
+    )
     parser.add_argument(
         "--image_size",
         type=positive_int,
@@ -94,6 +103,12 @@ def add_parser(subparsers):
         "--output_dir", help="where outputs go (default outputs/<data>_<method>)"
     )
     parser.add_argument(
+        "--conditional",
+        action="store_true",
+        help="a class-conditional GAN on the labels of a .npz (y_train, y_test), "
+        "or with --smoke on labelled synthetic digits (a row per class in grids)",
+    )
+    parser.add_argument(
         "--smoke",
         action="store_true",
         help="4 generator steps at tiny width (toys: on the toy; else on "
@@ -108,6 +123,17 @@ def _schedule(args, toy):
         raise ValueError(
             "`--gp_weight` applies to --method=gp only. Received: "
             f"--method={args.method} --gp_weight={args.gp_weight:g}"
+        )
+    if args.network != "dcgan" and toy:
+        raise ValueError(
+            f"`--network={args.network}` is for images; the 2-D toys train the "
+            f"MLPs. Received: --data={args.data}"
+        )
+    if args.conditional and (toy or not (args.smoke or args.data.endswith(".npz"))):
+        raise ValueError(
+            "`--conditional` needs labelled images: a .npz in Keras' mnist.npz "
+            "layout (x_train, y_train, ...), or image data with --smoke (e.g. "
+            f"--data=mnist --smoke). Received: --data={args.data}"
         )
     from wgan_keras import recipes
 
@@ -129,6 +155,28 @@ def _toy(name, count, seed):
     if name == "swiss_roll":
         return datasets.swiss_roll(count, seed=seed)
     return datasets.gaussian_mixture_2d(count, modes=GAUSSIAN_MODES[name], seed=seed)
+
+
+def _labelled(args, datasets):
+    """`(images, labels, (held-out images, labels))` for a conditional run.
+
+    The smoke run's synthetic digits are labelled by their index.
+    """
+    if args.smoke:
+        images = datasets.synthetic_digits(768, args.seed).astype("float32")
+        images = images / 127.5 - 1.0
+        labels = np.arange(len(images), dtype="int32") % 10
+        return images[:640], labels[:640], (images[640:], labels[640:])
+    images = datasets.read_images(args.data, "train")
+    labels = datasets.read_labels(args.data, "train")
+    held_out = tuple(
+        array[:HELD_OUT_SAMPLES]
+        for array in (
+            datasets.read_images(args.data, "test"),
+            datasets.read_labels(args.data, "test"),
+        )
+    )
+    return images, labels, held_out
 
 
 def run(args):
@@ -154,6 +202,10 @@ def run(args):
         fit_kwargs["batch_size"] = args.batch_size
         extra_callbacks.append(wk.callbacks.ExactWasserstein(held_out))
         source = args.data
+    elif args.conditional:
+        data, labels, held_out = _labelled(args, wk.datasets)
+        fit_kwargs.update(y=labels, batch_size=args.batch_size)
+        source = "synthetic digits" if args.smoke else args.data
     else:
         train_source = test_source = args.data
         if args.smoke:
@@ -174,7 +226,7 @@ def run(args):
         )
         held_out = np.concatenate([batch.numpy() for batch in test.take(count)])
         source = "synthetic digits" if args.smoke else args.data
-    sample_shape = tuple(held_out.shape[1:])
+    sample_shape = tuple((held_out[0] if args.conditional else held_out).shape[1:])
     latent_dim = args.latent_dim or (2 if toy else 128)
     gan = wk.recipes.build_gan(
         args.method,
@@ -185,10 +237,13 @@ def run(args):
         seed=args.seed,
         ema_decay=args.ema_decay,
         gp_weight=args.gp_weight,
+        num_classes=10 if args.conditional else None,
+        network=args.network,
     )
     gan.compile()
     print(
-        f"Training {type(gan).__name__} on {source} {sample_shape} with the "
+        f"Training {'a class-conditional ' * args.conditional}"
+        f"{type(gan).__name__} on {source} {sample_shape} with the "
         f"{keras.config.backend()} backend under {args.dtype_policy}: {steps} "
         f"generator steps in epochs of {steps_per_epoch}, batch {args.batch_size}, "
         f"{args.critic_steps} critic steps each. Outputs: {output_dir}"

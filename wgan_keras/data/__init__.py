@@ -42,7 +42,7 @@ def fit_data(data):
     return tf_dataset.fit_data(data)
 
 
-def checked_validation_data(data, sample_shape, value_range):
+def checked_validation_data(data, sample_shape, value_range, num_classes=None):
     """`validation_data` checked as `fit`'s data is: up front, then as read.
 
     Arrays are checked whole before the first step; a `tf.data.Dataset` or
@@ -50,13 +50,17 @@ def checked_validation_data(data, sample_shape, value_range):
     front, then every batch as it is read, with the same messages on every
     backend.
     """
-    check_validation_data(data, sample_shape, value_range)
+    check_validation_data(data, sample_shape, value_range, num_classes)
     if hasattr(data, "element_spec") and hasattr(data, "unbatch"):
         from wgan_keras.data.tf_dataset import checked_tf_dataset
 
-        return checked_tf_dataset(data, value_range, 1, name="validation_data")
+        return checked_tf_dataset(
+            data, value_range, 1, name="validation_data", num_classes=num_classes
+        )
     if isinstance(data, keras.utils.PyDataset):
-        check = batch_checker(sample_shape, value_range, 1, 1, "validation_data")
+        check = batch_checker(
+            sample_shape, value_range, 1, 1, "validation_data", num_classes
+        )
         return GroupedPyDataset(data, 1, check)
     return data
 
@@ -71,6 +75,8 @@ def group_critic_batches(
     value_range=None,
     replicas=1,
     steps_per_epoch=None,
+    labels=None,
+    num_classes=None,
 ):
     """Returns `(data, steps_per_epoch)` for `keras.Model.fit`.
 
@@ -94,6 +100,9 @@ def group_critic_batches(
         steps_per_epoch: int or None, train steps per epoch where `fit` was
             given them; arrays then run on across passes instead of ending
             the epoch where a pass ends.
+        labels: checked int32 labels of array `x`, or None.
+        num_classes: a conditional GAN's classes: streamed batches must then
+            be `(samples, labels)`, each label in `[0, num_classes)`.
 
     Returns:
         The grouped data and the number of train steps in one pass over `x`
@@ -104,20 +113,22 @@ def group_critic_batches(
         from wgan_keras.data.tf_dataset import group_tf_dataset
 
         args = (batch_size, critic_steps, sample_shape, value_range, replicas)
-        return group_tf_dataset(x, *args), None
+        return group_tf_dataset(x, *args, num_classes), None
     if isinstance(x, (list, tuple)) and x and not hasattr(x[0], "shape"):
         raise ValueError(
             "`x` as a Python list must hold array batches; a list of samples goes "
             "in as one array, e.g. `np.asarray(x, dtype='float32')`. Received: a "
             f"{type(x).__name__} of {type(x[0]).__name__}"
         )
-    check = batch_checker(sample_shape, value_range, critic_steps, replicas)
+    check = batch_checker(
+        sample_shape, value_range, critic_steps, replicas, num_classes=num_classes
+    )
     if isinstance(x, keras.utils.PyDataset):
         grouped = GroupedPyDataset(x, critic_steps, check)
         return grouped, len(grouped)
     if hasattr(x, "shape") and hasattr(x, "dtype"):  # numpy array or tensor
         args = (shuffle, seed, sample_shape, value_range, replicas, steps_per_epoch)
-        data = group_arrays(x, batch_size, critic_steps, *args)
+        data = group_arrays(x, batch_size, critic_steps, *args, labels)
         return data, data.groups_per_pass
     if hasattr(x, "__iter__"):
         return group_iterable(x, critic_steps, check)

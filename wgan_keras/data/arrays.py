@@ -25,10 +25,18 @@ class ArrayCriticBatches(keras.utils.PyDataset):
     """
 
     def __init__(
-        self, x, batch_size, critic_steps, shuffle=True, seed=None, steps_per_epoch=None
+        self,
+        x,
+        batch_size,
+        critic_steps,
+        shuffle=True,
+        seed=None,
+        steps_per_epoch=None,
+        labels=None,
     ):
         super().__init__()
         self.x = x
+        self.labels = labels
         self.batch_size = batch_size
         self.critic_steps = critic_steps
         self.group_size = batch_size * critic_steps
@@ -61,7 +69,10 @@ class ArrayCriticBatches(keras.utils.PyDataset):
         order = self._order_of(pass_)
         rows = np.sort(order[start : start + self.group_size])  # h5py, memmaps
         # Critic batch i is the i-th run of batch_size rows, as for datasets.
-        return interleave(np.split(self.x[rows], self.critic_steps))
+        samples = interleave(np.split(self.x[rows], self.critic_steps))
+        if self.labels is None:
+            return samples
+        return samples, interleave(np.split(self.labels[rows], self.critic_steps))
 
     def _order_of(self, pass_):
         if not self.shuffle:
@@ -94,8 +105,10 @@ def group_arrays(
     value_range,
     replicas,
     steps_per_epoch,
+    labels=None,
 ):
-    """`ArrayCriticBatches` of `x` (numpy or a backend tensor), checked whole."""
+    """`ArrayCriticBatches` of `x` (numpy or a backend tensor), checked whole,
+    with `labels` (checked already) where the GAN is conditional."""
     x = keras.ops.convert_to_numpy(x)
     check_floating(x.dtype)
     if x.ndim < 2:
@@ -108,5 +121,5 @@ def group_arrays(
     batch_size = batch_size or 64
     check_replica_share(batch_size, replicas)
     return ArrayCriticBatches(
-        x, batch_size, critic_steps, shuffle, seed, steps_per_epoch
+        x, batch_size, critic_steps, shuffle, seed, steps_per_epoch, labels
     )

@@ -115,8 +115,11 @@ def check_replica_share(batch_size, replicas):
         )
 
 
-def batch_checker(sample_shape, value_range, critic_steps, replicas, name="x"):
-    """Checks one group of streamed batches: dtype, shape, finite, in range."""
+def batch_checker(
+    sample_shape, value_range, critic_steps, replicas, name="x", num_classes=None
+):
+    """Checks one group of streamed batches: dtype, shape, finite, in range,
+    and a conditional GAN's labels."""
 
     def check(group):
         x = np.asarray(first_leaf(group))
@@ -124,11 +127,42 @@ def batch_checker(sample_shape, value_range, critic_steps, replicas, name="x"):
         check_floating(x.dtype, name)
         check_sample_shape(x.shape[1:], sample_shape)
         check_values(x, value_range, received=f"a batch of {name}", name=name)
+        if num_classes is not None:
+            check_batch_labels(group, num_classes, name)
 
     return check
 
 
-def check_validation_data(data, sample_shape, value_range):
+def batch_labels(batch, num_classes, name):
+    """The labels of a `(samples, labels)` batch; raises where it has none."""
+    if not isinstance(batch, (tuple, list)) or len(batch) < 2:
+        raise ValueError(
+            f"A conditional GAN (num_classes={num_classes}) trains on labelled "
+            f"samples: `{name}` must yield `(samples, labels)` batches. "
+            f"Received: batches of {type(batch).__name__}"
+        )
+    return batch[1]
+
+
+def check_batch_labels(batch, num_classes, name):
+    """Raises unless a batch's labels are integer classes in range."""
+    labels = np.asarray(
+        keras.ops.convert_to_numpy(batch_labels(batch, num_classes, name))
+    )
+    if (
+        labels.dtype.kind not in "iu"
+        or labels.size
+        and (labels.min() < 0 or labels.max() >= num_classes)
+    ):
+        low, high = (labels.min(), labels.max()) if labels.size else (None, None)
+        raise ValueError(
+            f"`{name}`'s labels must be integers in [0, {num_classes}) "
+            f"(num_classes={num_classes}). Received: a batch of labels of dtype "
+            f"{labels.dtype} with values in [{low}, {high}]"
+        )
+
+
+def check_validation_data(data, sample_shape, value_range, num_classes=None):
     """Checks held-out samples before the first step, as far as they can be.
 
     Arrays are checked whole; for a `tf.data.Dataset` the dtype and shape of
@@ -154,3 +188,6 @@ def check_validation_data(data, sample_shape, value_range):
     check_floating(x.dtype, "validation_data")
     check_sample_shape(x.shape[1:], sample_shape, f"{name} samples")
     check_values(np.asarray(x), value_range, received=name, name="validation_data")
+    if num_classes is not None:
+        labelled = data if isinstance(data, (tuple, list)) else x
+        check_batch_labels(labelled, num_classes, "validation_data")

@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from wgan_keras.data.checks import (
     RANGE_MARGIN,
+    batch_labels,
     check_floating,
     check_replica_share,
     check_sample_shape,
@@ -24,8 +25,17 @@ _SHUFFLE_BUFFER = 100_000
 _MAX_CACHED_IMAGES = 300_000
 
 
-def group_tf_dataset(x, batch_size, critic_steps, sample_shape, value_range, replicas):
+def group_tf_dataset(
+    x, batch_size, critic_steps, sample_shape, value_range, replicas, num_classes=None
+):
     """Groups of `critic_steps` batches of a `tf.data.Dataset`, checked as read."""
+    if num_classes is not None:
+        labels = batch_labels(x.element_spec, num_classes, "x")
+        if not labels.dtype.is_integer:
+            raise ValueError(
+                f"`x`'s labels must be integer classes in [0, {num_classes}). "
+                f"Received: labels of dtype {labels.dtype.name}"
+            )
     spec = first_leaf(x.element_spec)
     check_floating(spec.dtype)
     if spec.shape.rank is not None:
@@ -40,14 +50,17 @@ def group_tf_dataset(x, batch_size, critic_steps, sample_shape, value_range, rep
         per_batch = int(first_leaf(first).shape[0])
     check_replica_share(per_batch, replicas)
     grouped = x.unbatch().batch(per_batch * critic_steps, drop_remainder=True)
-    return checked_tf_dataset(grouped, value_range, critic_steps)
+    return checked_tf_dataset(grouped, value_range, critic_steps, "x", num_classes)
 
 
-def checked_tf_dataset(dataset, value_range, critic_steps, name="x"):
+def checked_tf_dataset(dataset, value_range, critic_steps, name="x", num_classes=None):
     """Groups of `dataset`, interleaved, asserted finite and in range.
 
-    `name` is the argument the data came in, for the messages.
+    `name` is the argument the data came in, for the messages; where
+    `num_classes` is set, each batch's labels are asserted in range too.
     """
+    if num_classes is not None:
+        batch_labels(dataset.element_spec, num_classes, name)
 
     def interleave(x):  # (critic_steps * m, ...) contiguous -> interleaved
         shape = tf.shape(x)
@@ -80,6 +93,23 @@ def checked_tf_dataset(dataset, value_range, critic_steps, name="x"):
                         tf.reduce_max(x) <= high + margin,
                     ),
                     [message, tf.reduce_min(x), tf.reduce_max(x)],
+                )
+            )
+        if num_classes is not None:
+            labels = batch[1]
+            checks.append(
+                tf.debugging.Assert(
+                    tf.logical_and(
+                        tf.reduce_all(labels >= 0),
+                        tf.reduce_all(labels < num_classes),
+                    ),
+                    [
+                        f"`{name}`'s labels must be integers in [0, {num_classes}) "
+                        f"(num_classes={num_classes}). Received: a batch of labels "
+                        "with values in",
+                        tf.reduce_min(labels),
+                        tf.reduce_max(labels),
+                    ],
                 )
             )
         with tf.control_dependencies(checks):

@@ -4,6 +4,7 @@ from wgan_keras.datasets.images import (  # noqa: F401
     TFDS_DATASETS,
     load_images,
     read_images,
+    read_labels,
     synthetic_digits,
 )
 from wgan_keras.datasets.toy import (  # noqa: F401

@@ -169,6 +169,47 @@ def read_images(path, split="train"):
     return images
 
 
+def read_labels(path, split="train"):
+    """The class labels of a `.npz` split (`y_train`, `y_test`), as int32.
+
+    They label `read_images(path, split)` row for row, for a conditional GAN.
+
+    Args:
+        path: a `.npz` in Keras' mnist.npz layout.
+        split: `"train"` or `"test"`.
+
+    Returns:
+        An `(n,)` int32 array (Keras' CIFAR-10 `(n, 1)` labels flattened).
+
+    Example:
+
+    ```python
+    labels = wk.datasets.read_labels("mnist.npz")
+    gan.fit(wk.datasets.read_images("mnist.npz"), labels)
+    ```
+    """
+    source = os.fspath(path)
+    if split not in NPZ_SPLITS:
+        raise ValueError(
+            f"`split` must be one of {sorted(NPZ_SPLITS)}. Received: split={split!r}"
+        )
+    if not (source.endswith(".npz") and os.path.isfile(source)):
+        raise ValueError(
+            "`path` must be a .npz file with labels (Keras' mnist.npz layout). "
+            f"Received: path={source!r}"
+        )
+    key = NPZ_SPLITS[split].replace("x_", "y_")
+    labels = _npz_array(source, key, split, "path")
+    if labels.ndim == 2 and labels.shape[1] == 1:  # Keras' CIFAR-10: (n, 1)
+        labels = labels[:, 0]
+    if labels.dtype.kind not in "iu" or labels.ndim != 1:
+        raise ValueError(
+            f"`{key}` must hold integer labels, shape (n,) or (n, 1). Received: "
+            f"dtype {labels.dtype}, shape {labels.shape}"
+        )
+    return labels.astype("int32")
+
+
 def _array_images(x, name):
     """Checks an image array; returns it as (N, H, W, C), uint8 or float32."""
     x = np.asarray(x)
@@ -205,14 +246,19 @@ def _npz_images(path, split):
     if not os.path.isfile(path):
         raise ValueError(f"No such .npz file. Received: name_or_path={path!r}")
     key = NPZ_SPLITS[split]
-    with open_npz(path, "name_or_path") as archive:
+    images = _npz_array(path, key, split, "name_or_path")
+    return _array_images(images, f"{os.path.basename(path)}[{key!r}]")
+
+
+def _npz_array(path, key, split, argument):
+    """Array `key` of a `.npz` file; `argument` names the path in errors."""
+    with open_npz(path, argument) as archive:
         if key not in archive.files:
             raise ValueError(
                 f"The .npz file must hold `{key}` for split={split!r} (Keras' "
                 f"mnist.npz layout). Received: {path!r} with keys {archive.files}"
             )
-        images = archive[key]
-    return _array_images(images, f"{os.path.basename(path)}[{key!r}]")
+        return archive[key]
 
 
 def _folder_images(path, image_size, channels):

@@ -38,13 +38,16 @@ def resolve_generator(generator_or_gan):
             f"generator_or_gan={generator_or_gan!r}"
         )
     inputs = getattr(model, "inputs", None)
-    if not inputs or len(inputs) != 1 or len(inputs[0].shape) != 2:
+    conditional = bool(inputs) and len(inputs) == 2 and len(inputs[1].shape) == 1
+    if not inputs or len(inputs) != 1 + conditional or len(inputs[0].shape) != 2:
         raise ValueError(
-            "`generator_or_gan` must take one (batch, latent_dim) input. "
+            "`generator_or_gan` must take one (batch, latent_dim) input, or "
+            "`[z, labels]` with labels (batch,) for a conditional generator. "
             f"Received: inputs={[tuple(x.shape) for x in inputs or []]}"
         )
     latent_dim = inputs[0].shape[-1]
-    outputs = model(np.zeros((1, latent_dim), "float32"), training=False)
+    z = np.zeros((1, latent_dim), "float32")
+    outputs = model([z, np.zeros(1, "int32")] if conditional else z, training=False)
     if not hasattr(outputs, "shape") or len(outputs.shape) not in (2, 4):
         raise ValueError(
             "`generator_or_gan` must return one tensor of samples, (batch, dim) "

@@ -23,6 +23,38 @@ from wgan_keras.export.resolve import resolve_generator
 # Reported by the child on stderr so the parent can raise the same error.
 ERROR_PREFIX = "WGAN_KERAS_EXPORT_ERROR "
 ONNX_OPSET = 17
+# What an export computes in, and the Keras dtype policy that does it: the
+# weights stay float32 and each layer computes in bfloat16.
+COMPUTE_POLICIES = {"float32": "float32", "bfloat16": "mixed_bfloat16"}
+
+
+def computing_in(generator, dtype):
+    """`generator`, or a copy with its weights that computes in `dtype`.
+
+    A `wk.networks` generator is rebuilt as its own class under the dtype
+    policy; other models are cloned with the policy set on every layer.
+    """
+    if dtype == "float32":
+        return generator
+    import keras
+
+    policy = COMPUTE_POLICIES[dtype]
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(policy)
+    try:
+        if hasattr(generator, "config_arguments"):
+            copy = type(generator).from_config(generator.get_config())
+        else:
+            copy = keras.models.clone_model(
+                generator,
+                clone_function=lambda layer: type(layer).from_config(
+                    {**layer.get_config(), "dtype": policy}
+                ),
+            )
+    finally:
+        keras.config.set_dtype_policy(previous)
+    copy.set_weights(generator.get_weights())
+    return copy
 
 
 def _to_uint8(images):
@@ -32,32 +64,70 @@ def _to_uint8(images):
     return tf.cast(pixels, tf.uint8)
 
 
-def serving_functions(generator, latent_dim):
-    """The two serving signatures as `tf.function`s, in inference mode.
+def input_signature(generator, latent_dim, names=("z",)):
+    """`z`, and a conditional generator's `labels`, as `tf.TensorSpec`s.
 
-    Returns:
-        `{"serving_default": fn(z), "generate": fn(seed, num_samples)}`.
+    `names` lists the inputs to lead with (`generate` leads with `seed` and
+    `num_samples` instead of `z`).
     """
     import tensorflow as tf
 
-    def images_from(z):
+    specs = {
+        "z": tf.TensorSpec([None, latent_dim], tf.float32, name="z"),
+        "seed": tf.TensorSpec([], tf.int64, name="seed"),
+        "num_samples": tf.TensorSpec([], tf.int32, name="num_samples"),
+    }
+    signature = [specs[name] for name in names]
+    if len(generator.inputs) == 2:  # a conditional generator: [z, labels]
+        signature.append(tf.TensorSpec([None], tf.int32, name="labels"))
+    return signature
+
+
+def serving_functions(generator, latent_dim):
+    """The two serving signatures as `tf.function`s, in inference mode.
+
+    A conditional generator (inputs `[z, labels]`) takes `labels`, int32, one
+    per sample, in both; they are checked against its `num_classes`.
+
+    Returns:
+        `{"serving_default": fn(z[, labels]), "generate": fn(seed,
+        num_samples[, labels])}`.
+    """
+    import tensorflow as tf
+
+    num_classes = getattr(generator, "num_classes", None)
+
+    def images_from(z, labels=None):
         # training=False: batch norm uses its moving statistics and spectral
         # normalization its stored singular vector.
-        return tf.cast(generator(z, training=False), tf.float32)
-
-    @tf.function(
-        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z")]
-    )
-    def serving_default(z):
-        return {"images": images_from(z)}
-
-    @tf.function(
-        input_signature=[
-            tf.TensorSpec([], tf.int64, name="seed"),
-            tf.TensorSpec([], tf.int32, name="num_samples"),
+        if labels is None:
+            return tf.cast(generator(z, training=False), tf.float32)
+        checks = [
+            tf.debugging.assert_equal(
+                tf.shape(labels)[0],
+                tf.shape(z)[0],
+                message="`labels` must hold one label per sample",
+            )
         ]
+        if num_classes is not None:
+            checks.append(
+                tf.debugging.Assert(
+                    tf.reduce_all((labels >= 0) & (labels < num_classes)),
+                    [f"`labels` must lie in [0, {num_classes}). Received:", labels],
+                )
+            )
+        with tf.control_dependencies(checks):
+            labels = tf.identity(labels)
+        return tf.cast(generator([z, labels], training=False), tf.float32)
+
+    @tf.function(input_signature=input_signature(generator, latent_dim))
+    def serving_default(z, labels=None):
+        return {"images": images_from(z, labels)}
+
+    @tf.function(
+        input_signature=input_signature(generator, latent_dim, ("seed", "num_samples"))
     )
-    def generate(seed, num_samples):
+    def generate(seed, num_samples, labels=None):
         check = tf.debugging.assert_non_negative(
             num_samples, message="`num_samples` must be >= 0"
         )
@@ -68,7 +138,7 @@ def serving_functions(generator, latent_dim):
                 seed=tf.stack([seed, tf.zeros_like(seed)]),
                 alg="philox",
             )
-        images = images_from(z)
+        images = images_from(z, labels)
         outputs = {"images": images, "z": z}
         if images.shape.rank == 4:
             outputs["images_uint8"] = _to_uint8(images)
@@ -112,21 +182,23 @@ def write_saved_model(generator, latent_dim, directory):
 
 
 def write_onnx(generator, latent_dim, path):
-    """Writes `z -> images` as an ONNX model (input `z`, output `images`)."""
-    import tensorflow as tf
+    """Writes `z -> images` as an ONNX model (input `z`, output `images`; a
+    conditional generator's `labels` input too)."""
     import tf2onnx
 
     serving_default = serving_functions(generator, latent_dim)["serving_default"]
     tf2onnx.convert.from_function(
         serving_default,
-        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z")],
+        input_signature=input_signature(generator, latent_dim),
         opset=ONNX_OPSET,
         output_path=path,
     )
 
 
-def write(generator, latent_dim, format, target):
-    """Writes `format` ("tf_saved_model" into a folder, "onnx" to a file)."""
+def write(generator, latent_dim, format, target, dtype="float32"):
+    """Writes `format` ("tf_saved_model" into a folder, "onnx" to a file),
+    computing in `dtype`."""
+    generator = computing_in(generator, dtype)
     if format == "onnx":
         write_onnx(generator, latent_dim, target)
     else:
@@ -162,6 +234,7 @@ def main(argv=None):
     parser.add_argument("--model", required=True)
     parser.add_argument("--target", required=True)
     parser.add_argument("--format", required=True)
+    parser.add_argument("--dtype", default="float32")
     parser.add_argument("--parent_pid", type=int)
     args = parser.parse_args(argv)
     if args.parent_pid is not None:
@@ -176,7 +249,7 @@ def main(argv=None):
         )
     try:
         generator, latent_dim = resolve_generator(args.model)
-        write(generator, latent_dim, args.format, args.target)
+        write(generator, latent_dim, args.format, args.target, args.dtype)
     except (ValueError, FileNotFoundError, ImportError) as error:
         report = {"type": type(error).__name__, "message": str(error)}
         print(ERROR_PREFIX + json.dumps(report), file=sys.stderr)

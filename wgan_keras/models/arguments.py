@@ -49,6 +49,18 @@ def checked_arguments(
     return latent_dim
 
 
+def validate_weight(name, weight):
+    """Raises unless `weight` is a finite real number (not a bool) >= 0."""
+    if (
+        not isinstance(weight, (int, float))
+        or isinstance(weight, bool)
+        or not 0 <= weight < float("inf")
+    ):
+        raise ValueError(
+            f"`{name}` must be finite and >= 0. Received: {name}={weight!r}"
+        )
+
+
 def check_seed(seed):
     """Raises unless `seed` is None or an int >= 0 (what `SeedGenerator` takes)."""
     if seed is not None:
@@ -59,7 +71,8 @@ def _input_dim(model):
     """The size of a model's single vector input, or None if unknown."""
     inputs = getattr(model, "inputs", None)
     try:
-        if inputs and len(inputs) == 1 and len(inputs[0].shape) == 2:
+        # A conditional generator takes `[z, labels]`.
+        if inputs and len(inputs) in (1, 2) and len(inputs[0].shape) == 2:
             return inputs[0].shape[-1]
     except (AttributeError, TypeError, ValueError):
         return None

@@ -38,9 +38,18 @@ class GeneratorEMA:
 
 
 def averaged_copy(generator):
-    """A non-trainable copy of `generator` with its current weights."""
-    copy = keras.models.clone_model(generator)
-    copy.build((None, *generator.input_shape[1:]))
+    """A non-trainable copy of `generator` with its current weights.
+
+    A `wk.networks` generator is rebuilt from its arguments as its own class,
+    so the copy keeps what the class records (a conditional generator's
+    `num_classes`) when it is saved, sampled or exported; others are cloned.
+    """
+    if hasattr(generator, "config_arguments"):
+        copy = type(generator).from_config(generator.get_config())
+    else:
+        copy = keras.models.clone_model(generator)
+    if not copy.built:
+        copy.build((None, *generator.input_shape[1:]))
     copy.set_weights(generator.get_weights())
     copy.trainable = False
     return copy

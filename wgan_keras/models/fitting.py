@@ -1,6 +1,7 @@
 """`fit` for `WassersteinGAN`: critic batches in, the divergence check first."""
 
 from wgan_keras import backend as wgan_backend
+from wgan_keras._utils.labels import checked_labels
 from wgan_keras._utils.layers import flatten_layers
 from wgan_keras._utils.validation import validate_int
 from wgan_keras.backend import allocator
@@ -58,8 +59,11 @@ class CriticBatchFit:
         Args:
             x: real samples: a numpy array (batched here, `batch_size` defaults
                 to 64), a `tf.data.Dataset` of batches, a `keras.utils.PyDataset`
-                or an iterable of batches. Labels in `(x, y)` elements are ignored.
-            y: unused; a WGAN is unsupervised. Must be None.
+                or an iterable of batches. A conditional GAN (`num_classes`)
+                takes `(samples, labels)` batches from these; an unconditional
+                one ignores labels in them.
+            y: a conditional GAN's integer class labels for array `x`, shape
+                `(N,)`, each in `[0, num_classes)`; None otherwise.
             batch_size: int, samples per critic batch (m).
             epochs, verbose, callbacks, initial_epoch, validation_steps,
             validation_freq: as in `keras.Model.fit`.
@@ -75,11 +79,7 @@ class CriticBatchFit:
         Returns:
             A `keras.callbacks.History`.
         """
-        if y is not None:
-            raise ValueError(
-                "A Wasserstein GAN learns from samples alone: pass them as `x` and "
-                f"leave `y` unset. Received: y of type {type(y).__name__}"
-            )
+        x, labels = self._labelled(x, y)
         if batch_size is not None:
             validate_int("batch_size", batch_size)
         if steps_per_epoch is not None:
@@ -104,9 +104,11 @@ class CriticBatchFit:
             value_range=value_range,
             replicas=wgan_backend.data_replicas(self),
             steps_per_epoch=steps_per_epoch,
+            labels=labels,
+            num_classes=self.num_classes,
         )
         validation_data = checked_validation_data(
-            validation_data, self.sample_shape, value_range
+            validation_data, self.sample_shape, value_range, self.num_classes
         )
         self._critic_batches = data  # `resume_at` moves its epoch order on
         data = fit_data(data)
@@ -135,3 +137,30 @@ class CriticBatchFit:
                 if isinstance(layer, SpectralNormalization):
                     layer.converge_singular_vector()
         return history
+
+    def _labelled(self, x, y):
+        """`(x, labels)`: a conditional GAN's array labels checked, else None."""
+        if self.num_classes is None:
+            if y is not None:
+                raise ValueError(
+                    "This GAN is unconditional (no `num_classes`), so it learns "
+                    "from samples alone: pass them as `x` and leave `y` unset. "
+                    f"Received: y of type {type(y).__name__}"
+                )
+            return x, None
+        is_array = hasattr(x, "shape") and hasattr(x, "dtype")
+        if y is None:
+            if is_array:
+                raise ValueError(
+                    f"A conditional GAN (num_classes={self.num_classes}) trains on "
+                    "labelled samples: pass their class labels as `y`. Received: "
+                    "y=None"
+                )
+            return x, None  # batches of (samples, labels), checked as read
+        if not is_array:
+            raise ValueError(
+                "`y` goes with array `x`; a dataset carries its labels in "
+                f"`(samples, labels)` batches. Received: x of type "
+                f"{type(x).__name__} and y"
+            )
+        return x, checked_labels(y, self.num_classes, len(x), name="y")

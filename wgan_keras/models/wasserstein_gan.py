@@ -7,7 +7,13 @@ from wgan_keras import backend as wgan_backend
 from wgan_keras import losses
 from wgan_keras._utils.layers import flatten_layers
 from wgan_keras.data.checks import check_floating
-from wgan_keras.models.arguments import check_seed, checked_arguments
+from wgan_keras.models.arguments import (
+    check_seed,
+    checked_arguments,
+    validate_weight,
+)
+from wgan_keras.models.conditioning import LabelConditioning, network_conditioning
+from wgan_keras.models.critic_passes import CriticPasses
 from wgan_keras.models.critic_schedule import CriticSchedule, step_counter
 from wgan_keras.models.ema import GeneratorEMA, averaged_copy
 from wgan_keras.models.fitting import CriticBatchFit
@@ -24,6 +30,8 @@ class WassersteinGAN(
     PairedCompile,
     CriticBatchFit,
     CriticSchedule,
+    CriticPasses,
+    LabelConditioning,
     GeneratorEMA,
     MidEpochResume,
     Sampling,
@@ -69,6 +77,19 @@ class WassersteinGAN(
             statistics are copied. `generate`, `call` in inference, the sample
             grids and `wk.export_generator` then use it (Yazici et al., "The
             Unusual Effectiveness of Averaging in GAN Training", ICLR 2019).
+        num_classes: None or an int >= 2, for a class-conditional GAN; read
+            from the generator where it has the attribute (`wk.networks`).
+            `fit` then takes labels (`fit(x, y)`, or data yielding `(samples,
+            labels)`), the generator `[z, labels]` and the critic `[samples,
+            labels]` (projection) or samples, returning `[scores,
+            class_logits]` (auxiliary classifier). Each critic update's fake
+            batch has the real batch's labels, so the penalty's interpolates
+            keep their labels; generator updates draw labels uniformly.
+        acgan_weight: float >= 0, the weight of the auxiliary classifier's
+            cross-entropy on real samples in the critic's loss (1, as the
+            WGAN-GP reference's ACGAN_SCALE).
+        acgan_generator_weight: float >= 0, the weight of that cross-entropy
+            on generated samples in the generator's loss (0.1, ACGAN_SCALE_G).
 
     Example:
 
@@ -100,6 +121,9 @@ class WassersteinGAN(
         critic_schedule="constant",
         seed=None,
         ema_decay=None,
+        num_classes=None,
+        acgan_weight=1.0,
+        acgan_generator_weight=0.1,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -107,6 +131,12 @@ class WassersteinGAN(
             generator, critic, latent_dim, critic_steps, critic_schedule, ema_decay
         )
         check_seed(seed)
+        conditioning = network_conditioning(generator, critic, num_classes)
+        for name, weight in (
+            ("acgan_weight", acgan_weight),
+            ("acgan_generator_weight", acgan_generator_weight),
+        ):
+            validate_weight(name, weight)
 
         # === Networks and state ===
         self.generator = generator
@@ -116,6 +146,11 @@ class WassersteinGAN(
         self.critic_schedule = critic_schedule
         self.seed = seed
         self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.num_classes, self.critic_takes_labels, self.critic_classifies = (
+            conditioning
+        )
+        self.acgan_weight = float(acgan_weight)
+        self.acgan_generator_weight = float(acgan_generator_weight)
         self.ema_generator = None
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
         self.critic_updates_since_generator = step_counter(
@@ -133,23 +168,27 @@ class WassersteinGAN(
         self.wasserstein_estimate_tracker = keras.metrics.Mean(
             name="wasserstein_estimate"
         )
-        self.method_trackers = [keras.metrics.Mean(name=n) for n in self.method_metrics]
+        names = self.method_metrics + ("classifier_loss",) * self.critic_classifies
+        self.method_trackers = [keras.metrics.Mean(name=n) for n in names]
         self.build()
 
     # ------------------------------------------------------------------ build
 
     def build(self, input_shape=None):
         del input_shape  # The generator's input is (batch, latent_dim).
+        labels = keras.KerasTensor((2,), dtype="int32")
         if not self.generator.built:
             self.generator.build((None, self.latent_dim))
         spec = self.generator.compute_output_spec(
-            keras.KerasTensor((2, self.latent_dim))
+            self.generator_inputs(keras.KerasTensor((2, self.latent_dim)), labels)
         )
         self.sample_shape = tuple(spec.shape[1:])
         if not self.critic.built:
             self.critic.build((None, *self.sample_shape))
-        scores = self.critic.compute_output_spec(
-            keras.KerasTensor((2, *self.sample_shape))
+        scores, _ = self.critic_outputs(
+            self.critic.compute_output_spec(
+                self.critic_inputs(keras.KerasTensor((2, *self.sample_shape)), labels)
+            )
         )
         if tuple(scores.shape) not in ((2, 1), (2,)):
             raise ValueError(
@@ -171,7 +210,7 @@ class WassersteinGAN(
         del critic
 
     def call(self, inputs, training=False):
-        """Generates samples from noise `inputs` of shape `(batch, latent_dim)`.
+        """Generates samples from noise `(batch, latent_dim)` (`[z, labels]`).
 
         In inference the EMA generator runs where there is one.
         """
@@ -203,9 +242,10 @@ class WassersteinGAN(
         )
 
     def _real_samples(self, data):
+        """The batch's samples, and its int32 labels (None if unconditional)."""
         x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         check_floating(x.dtype, name="x")
-        return ops.cast(x, self.compute_dtype)
+        return ops.cast(x, self.compute_dtype), self.real_labels(data)
 
     def _wgan_train_step(self, data):
         """One generator update after `critic_steps` critic updates.
@@ -230,45 +270,20 @@ class WassersteinGAN(
     def _wgan_updates(self, data):
         # (m * critic_steps, ...), interleaved: row j * critic_steps + i is
         # sample j of critic batch i (`wgan_keras.data`).
-        real = self._real_samples(data)
+        real, labels = self._real_samples(data)
         batches = ops.reshape(real, (-1, self.critic_steps, *real.shape[1:]))
+        if labels is not None:
+            labels = ops.reshape(labels, (-1, self.critic_steps))
         for i in range(self.critic_steps):
-            self._critic_update(batches[:, i])  # (m, ...)
+            if labels is None:
+                self._critic_update(batches[:, i])  # (m, ...)
+            else:
+                self._critic_update(batches[:, i], labels[:, i])  # and (m,) labels
         batch_size = batch_size_of(batches)
         if self.critic_schedule == "original":
             self._scheduled_generator_update(batch_size)
         else:
             self._generator_update(batch_size)
-
-    def _critic_scores(self, trainable, non_trainable, real, fake):
-        """Scores of the real and fake batches, in float32 (mixed precision)."""
-        real_scores, fake_scores, non_trainable = self._critic_passes(
-            trainable, non_trainable, real, fake
-        )
-        return (
-            ops.cast(real_scores, "float32"),
-            ops.cast(fake_scores, "float32"),
-            non_trainable,
-        )
-
-    def _critic_passes(self, trainable, non_trainable, real, fake):
-        """The critic on the real and fake batches: one pass where possible."""
-        critic = self.critic
-        if self._critic_has_batch_statistics:
-            # Separate passes, so batch statistics are per batch, as in the
-            # original WGAN code.
-            real_scores, non_trainable = critic.stateless_call(
-                trainable, non_trainable, real, training=True
-            )
-            fake_scores, non_trainable = critic.stateless_call(
-                trainable, non_trainable, fake, training=True
-            )
-            return real_scores, fake_scores, non_trainable
-        scores, non_trainable = critic.stateless_call(
-            trainable, non_trainable, ops.concatenate([real, fake]), training=True
-        )
-        real_scores, fake_scores = ops.split(scores, 2)
-        return real_scores, fake_scores, non_trainable
 
     def critic_objective(self, real_scores, fake_scores, penalty_inputs):
         """The critic's loss and its logs; subclasses add penalties.
@@ -295,29 +310,35 @@ class WassersteinGAN(
         del real
         return None
 
-    def _critic_update(self, real):
+    def _critic_update(self, real, labels=None):
         critic = self.critic
         batch_size = batch_size_of(real)
-        fake = ops.stop_gradient(
-            self.generator(self.sample_latent(batch_size), training=True)
-        )
+        z = self.generator_inputs(self.sample_latent(batch_size), labels)
+        fake = ops.stop_gradient(self.generator(z, training=True))
         noise = self.critic_noise(real)
 
         def loss_fn(trainable):
             non_trainable = [v.value for v in critic.non_trainable_variables]
-            real_scores, fake_scores, non_trainable = self._critic_scores(
-                trainable, non_trainable, real, fake
+            real_scores, fake_scores, real_logits, non_trainable = self._critic_scores(
+                trainable, non_trainable, real, fake, labels
             )
 
-            def score_fn(x):
-                scores, _ = critic.stateless_call(
-                    trainable, non_trainable, x, training=True
+            def score_fn(x):  # samples x with the batch's labels
+                outputs, _ = critic.stateless_call(
+                    trainable,
+                    non_trainable,
+                    self.critic_inputs(x, labels),
+                    training=True,
                 )
-                return scores
+                return self.critic_outputs(outputs)[0]
 
             loss, logs = self.critic_objective(
                 real_scores, fake_scores, (score_fn, real, fake, noise)
             )
+            classifier_term, logs["classifier_loss"] = self.classifier_losses(
+                real_logits, labels
+            )
+            loss = loss + classifier_term
             logs["wasserstein_estimate"] = losses.wasserstein_estimate(
                 real_scores, fake_scores
             )
@@ -334,7 +355,8 @@ class WassersteinGAN(
 
     def _generator_update(self, batch_size):
         generator, critic = self.generator, self.critic
-        z = self.sample_latent(batch_size)
+        labels = None if self.num_classes is None else self.sample_labels(batch_size)
+        z = self.generator_inputs(self.sample_latent(batch_size), labels)
         # The critic is a constant here: its values are read once, and nothing
         # it computes (batch statistics, power iterations) is written back.
         critic_trainable = [v.value for v in critic.trainable_variables]
@@ -345,11 +367,16 @@ class WassersteinGAN(
             fake, non_trainable = generator.stateless_call(
                 trainable, non_trainable, z, training=True
             )
-            scores, _ = critic.stateless_call(
-                critic_trainable, critic_non_trainable, fake, training=True
+            outputs, _ = critic.stateless_call(
+                critic_trainable,
+                critic_non_trainable,
+                self.critic_inputs(fake, labels),
+                training=True,
             )
-            scores = ops.cast(scores, "float32")
-            return self.generator_objective(scores), (non_trainable, None)
+            scores, logits = self.critic_outputs(outputs)
+            loss = self.generator_objective(ops.cast(scores, "float32"))
+            classifier_term, _ = self.classifier_losses(logits, labels, True)
+            return loss + classifier_term, (non_trainable, None)
 
         loss, (non_trainable, _), applied = self.optimizer_step(
             generator, self.generator_optimizer, loss_fn
@@ -358,28 +385,6 @@ class WassersteinGAN(
         record_mean(self.generator_loss_tracker, loss, applied)
         if self.ema_generator is not None:
             self._update_ema()
-
-    def _wgan_test_step(self, data):
-        """The critic's Wasserstein estimate on held-out real samples."""
-        real = self._real_samples(data)
-        batch_size = batch_size_of(real)
-        fake = self.generator(self.sample_latent(batch_size), training=False)
-        real_scores = ops.cast(self.critic(real, training=False), "float32")
-        fake_scores = ops.cast(self.critic(fake, training=False), "float32")
-        self.wasserstein_estimate_tracker.update_state(
-            losses.wasserstein_estimate(real_scores, fake_scores)
-        )
-        self.critic_loss_tracker.update_state(
-            losses.critic_wasserstein_loss(real_scores, fake_scores)
-        )
-        self.generator_loss_tracker.update_state(self.generator_objective(fake_scores))
-        # No penalty is computed here, so none is reported.
-        evaluated = (
-            self.critic_loss_tracker,
-            self.generator_loss_tracker,
-            self.wasserstein_estimate_tracker,
-        )
-        return {m.name: m.result() for m in evaluated}
 
     # ----------------------------------------------------------------- config
 
@@ -394,6 +399,9 @@ class WassersteinGAN(
             "critic_schedule": self.critic_schedule,
             "seed": self.seed,
             "ema_decay": self.ema_decay,
+            "num_classes": self.num_classes,
+            "acgan_weight": self.acgan_weight,
+            "acgan_generator_weight": self.acgan_generator_weight,
         }
 
     @classmethod

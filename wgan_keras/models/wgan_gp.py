@@ -6,6 +6,7 @@ from keras import ops
 from wgan_keras import backend as wgan_backend
 from wgan_keras import losses
 from wgan_keras._utils.layers import flatten_layers
+from wgan_keras.models.arguments import validate_weight
 from wgan_keras.models.sampling import batch_size_of, replica_rows
 from wgan_keras.models.wasserstein_gan import WassersteinGAN
 
@@ -49,15 +50,7 @@ class WGANGP(WassersteinGAN):
     method_metrics = ("gradient_penalty",)
 
     def __init__(self, generator, critic, gp_weight=10.0, **kwargs):
-        if (
-            not isinstance(gp_weight, (int, float))
-            or isinstance(gp_weight, bool)
-            or not 0 <= gp_weight < float("inf")
-        ):
-            raise ValueError(
-                "`gp_weight` must be finite and >= 0. "
-                f"Received: gp_weight={gp_weight!r}"
-            )
+        validate_weight("gp_weight", gp_weight)
         self.gp_weight = float(gp_weight)
         super().__init__(generator, critic, **kwargs)
 

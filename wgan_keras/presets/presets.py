@@ -16,6 +16,7 @@ import json
 import os
 
 import keras
+import numpy as np
 from PIL import Image
 
 from wgan_keras._utils.files import staged_directory
@@ -105,7 +106,8 @@ def load_generator(name):
 
     Returns:
         A `keras.Model` from `(batch, latent_dim)` noise to samples (images in
-        [-1, 1]).
+        [-1, 1]); a conditional preset's (its metadata has `num_classes`) takes
+        `[z, labels]`, labels int32 `(batch,)`.
 
     Example:
 
@@ -114,6 +116,8 @@ def load_generator(name):
     points = generator(keras.random.normal((512, generator.input_shape[-1])))
     wk.presets.save_preset(gan, "my_preset")
     generator = wk.load_generator("my_preset")  # a folder path
+    digits = wk.load_generator("mnist_dcgan_sn_conditional")
+    sevens = digits([keras.random.normal((16, 128)), np.full(16, 7, "int32")])
     ```
     """
     if isinstance(name, (str, os.PathLike)) and name not in _names("generator"):
@@ -257,10 +261,27 @@ def describe_training(gan):
 
 
 def preset_grid(generator, seed=0):
-    """A preset's picture: 64 samples in a grid, or 2,000 2-D points plotted."""
+    """A preset's picture: 64 samples in a grid, or 2,000 2-D points plotted.
+
+    A conditional generator's grid has a row per class (up to 20), each
+    column one noise vector drawn as every class.
+    """
     from wgan_keras.models import generate_samples
+    from wgan_keras.models.sampling import (
+        MAX_GRID_CLASSES,
+        class_grid_inputs,
+        generator_classes,
+    )
     from wgan_keras.visualization import image_grid, scatter_plot
 
+    num_classes = generator_classes(generator)
+    if isinstance(num_classes, int) and not isinstance(num_classes, bool):
+        classes = range(min(num_classes, MAX_GRID_CLASSES))
+        columns = 10
+        latent_dim = generator.input_shape[0][-1]
+        z = np.random.default_rng(seed).standard_normal((columns, latent_dim))
+        samples = generator.predict_on_batch(class_grid_inputs(z, classes))
+        return image_grid(np.asarray(samples, "float32"), columns=columns)
     shape = tuple(generator.output_shape[1:])
     if shape == (2,):
         return scatter_plot(generate_samples(generator, 2000, seed), extent=2.2)
@@ -336,8 +357,10 @@ def save_preset(
         record["method"] = type(model).__name__
         model = model.sampling_generator
     inputs = getattr(model, "inputs", None) or []
-    if len(inputs) == 1 and len(inputs[0].shape) == 2:
+    if len(inputs) in (1, 2) and len(inputs[0].shape) == 2:  # z, or [z, labels]
         record["latent_dim"] = int(inputs[0].shape[-1])
+    if len(inputs) == 2 and getattr(model, "num_classes", None):
+        record["num_classes"] = int(model.num_classes)
     record.update(metadata or {})
     json.dumps(record)  # not JSON-serializable: refused before anything is written
     picture = preset_grid(model) if grid is True else grid or None

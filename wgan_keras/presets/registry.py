@@ -55,4 +55,16 @@ PRESETS = {
             "metadata.json": "f943775e380fa510b0cd4b32facb2e1315b02598137add264f693b24e4a7d5c4",
         },
     },
+    # Class-conditional spectral normalization: conditional batch norm in the
+    # generator, a projection critic, DCGAN at dim 32, one critic step per
+    # generator step, MNIST, 40,000 generator steps with a generator EMA, the
+    # learning rates falling linearly to 0 over the last 10,000
+    # (train_mnist.py --conditional; docs/presets/mnist_dcgan_sn_conditional.md).
+    "mnist_dcgan_sn_conditional": {
+        "sha256": {
+            "generator.keras": "e69515ee659ffc95d55d234340c3c76a734417b5356da655c952e3a5dc3346d9",
+            "grid.png": "065701b95e6983801964b5060153aa389ec5b5868465bf23f4873979f41be934",
+            "metadata.json": "6a5c180c84a28e37a8bf7ba173e4e7678629c53f8fe2cd49296d34e837b15a66",
+        },
+    },
 }
