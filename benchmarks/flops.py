@@ -65,12 +65,13 @@ def _best_seconds(run, repeats):
     return float(np.median(timings))
 
 
-def matmul_gflops(repeats=5, libraries=("tensorflow", "torch")):
-    """The float32 matmul roofline of this machine, in GFLOP/s.
+def matmul_gflops(repeats=5, libraries=("tensorflow", "torch"), dtype="float32"):
+    """The matmul roofline of this machine in `dtype`, in GFLOP/s.
 
-    The best median GFLOP/s of TensorFlow's and PyTorch's sgemm (Eigen or
+    The best median GFLOP/s of TensorFlow's and PyTorch's gemm (Eigen or
     oneDNN, and MKL or oneDNN: whichever this machine runs faster) over
-    `ROOFLINE_SHAPES`. Returns `(gflops, {"library MxKxN": gflops})`.
+    `ROOFLINE_SHAPES`, in float32 or bfloat16 (AVX512-BF16 or AMX where the
+    CPU has them). Returns `(gflops, {"library MxKxN": gflops})`.
     """
     results = {}
     for library in libraries:
@@ -78,7 +79,8 @@ def matmul_gflops(repeats=5, libraries=("tensorflow", "torch")):
             if library == "tensorflow":
                 import tensorflow as tf
 
-                a, b = tf.random.normal((m, k)), tf.random.normal((k, n))
+                a = tf.cast(tf.random.normal((m, k)), dtype)
+                b = tf.cast(tf.random.normal((k, n)), dtype)
                 matmul = tf.function(tf.matmul)
 
                 def run(a=a, b=b, matmul=matmul):
@@ -86,7 +88,8 @@ def matmul_gflops(repeats=5, libraries=("tensorflow", "torch")):
             else:
                 import torch
 
-                a, b = torch.randn(m, k), torch.randn(k, n)
+                a = torch.randn(m, k).to(getattr(torch, dtype))
+                b = torch.randn(k, n).to(getattr(torch, dtype))
 
                 def run(a=a, b=b):
                     torch.mm(a, b)
