@@ -175,29 +175,14 @@ def compiled_gan(settings, image_shape, dim, num_classes=None):
     return gan
 
 
-def labelled_images(source, split, count=None):
-    """`(images, labels)` of a .npz split (or --smoke's synthetic uint8
-    images, labelled by index), the first `count` where given, for a
-    conditional GAN."""
-    if not isinstance(source, str):  # --smoke: synthetic images
-        images = source.astype("float32") / 127.5 - 1.0
-        labels = np.arange(len(images), dtype="int32") % 10
-    elif source.endswith(".npz"):
-        images = wk.datasets.read_images(source, split)
-        labels = wk.datasets.read_labels(source, split)
-    else:
-        raise app.UsageError(
-            "--conditional needs labelled data: a .npz in Keras' mnist.npz "
-            f"layout (x_train, y_train, ...). Received: --data={source}"
-        )
-    return images[:count], labels[:count]
-
-
 def conditional_data(train_source, test_source, count, batch_size):
     """`(images, (held-out images, labels), fit_kwargs)` for a conditional run:
     arrays with their labels, which `fit` batches and shuffles itself."""
-    images, labels = labelled_images(train_source, "train")
-    held_out = labelled_images(test_source, "test", count)
+    try:
+        images, labels = wk.recipes.labelled_images(train_source, "train")
+        held_out = wk.recipes.labelled_images(test_source, "test", count)
+    except ValueError as error:
+        raise app.UsageError(str(error)) from None
     return images, held_out, {"y": labels, "batch_size": batch_size}
 
 

@@ -4,6 +4,7 @@ examples share.
 - `build_gan`: DCGAN networks for 28x28, 32x32 or 64x64 images, or the
   WGAN-GP toy code's MLPs for 2-D data, with each method's constraint and
   batch-norm choices;
+- `labelled_images`: images and labels for a conditional run;
 - `schedule`: a run's steps, epochs and width, checked before any work;
 - `fit_run`: `fit` with backups (rerun to resume), Wasserstein curves, sample
   grids, TensorBoard and `run.json`, then `gan.keras` and `generator.keras`.
@@ -14,9 +15,10 @@ import os
 import time
 
 import keras
+import numpy as np
 
 from wgan_keras import callbacks as wk_callbacks
-from wgan_keras import networks
+from wgan_keras import datasets, networks
 from wgan_keras._utils.files import staged_file, write_text
 from wgan_keras.models import SNWGAN, WGAN, WGANGP
 from wgan_keras.presets import describe_networks
@@ -158,6 +160,39 @@ def build_gan(
         num_classes=num_classes,
         **extra,
     )
+
+
+def labelled_images(source, split, count=None):
+    """`(images, labels)` for a conditional run, the first `count` where given.
+
+    Args:
+        source: a `.npz` in Keras' mnist.npz layout (`x_train`, `y_train`,
+            ...), or a uint8 image array (synthetic smoke data), labelled by
+            index over 10 classes.
+        split: `"train"` or `"test"` (`.npz` only).
+        count: int or None.
+
+    Returns:
+        float32 images in [-1, 1] and int32 labels.
+
+    Example:
+
+    ```python
+    images, labels = wk.recipes.labelled_images("mnist.npz", "train")
+    ```
+    """
+    if not isinstance(source, str):
+        images = source.astype("float32") / 127.5 - 1.0
+        labels = np.arange(len(images), dtype="int32") % 10
+    elif source.endswith(".npz"):
+        images = datasets.read_images(source, split)
+        labels = datasets.read_labels(source, split)
+    else:
+        raise ValueError(
+            "--conditional needs labelled data: a .npz in Keras' mnist.npz "
+            f"layout (x_train, y_train, ...). Received: --data={source}"
+        )
+    return images[:count], labels[:count]
 
 
 def schedule(

@@ -157,28 +157,6 @@ def _toy(name, count, seed):
     return datasets.gaussian_mixture_2d(count, modes=GAUSSIAN_MODES[name], seed=seed)
 
 
-def _labelled(args, datasets):
-    """`(images, labels, (held-out images, labels))` for a conditional run.
-
-    The smoke run's synthetic digits are labelled by their index.
-    """
-    if args.smoke:
-        images = datasets.synthetic_digits(768, args.seed).astype("float32")
-        images = images / 127.5 - 1.0
-        labels = np.arange(len(images), dtype="int32") % 10
-        return images[:640], labels[:640], (images[640:], labels[640:])
-    images = datasets.read_images(args.data, "train")
-    labels = datasets.read_labels(args.data, "train")
-    held_out = tuple(
-        array[:HELD_OUT_SAMPLES]
-        for array in (
-            datasets.read_images(args.data, "test"),
-            datasets.read_labels(args.data, "test"),
-        )
-    )
-    return images, labels, held_out
-
-
 def run(args):
     toy = args.data in TOYS
     steps, steps_per_epoch, dim = _schedule(args, toy)
@@ -203,7 +181,12 @@ def run(args):
         extra_callbacks.append(wk.callbacks.ExactWasserstein(held_out))
         source = args.data
     elif args.conditional:
-        data, labels, held_out = _labelled(args, wk.datasets)
+        train_source = test_source = args.data
+        if args.smoke:  # labelled by index
+            train_source = wk.datasets.synthetic_digits(640, args.seed)
+            test_source = wk.datasets.synthetic_digits(128, args.seed + 1)
+        data, labels = wk.recipes.labelled_images(train_source, "train")
+        held_out = wk.recipes.labelled_images(test_source, "test", HELD_OUT_SAMPLES)
         fit_kwargs.update(y=labels, batch_size=args.batch_size)
         source = "synthetic digits" if args.smoke else args.data
     else:

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 
+from wgan_keras._utils.layers import copy_with_weights
 from wgan_keras.export.resolve import resolve_generator
 
 # Reported by the child on stderr so the parent can raise the same error.
@@ -29,32 +30,10 @@ COMPUTE_POLICIES = {"float32": "float32", "bfloat16": "mixed_bfloat16"}
 
 
 def computing_in(generator, dtype):
-    """`generator`, or a copy with its weights that computes in `dtype`.
-
-    A `wk.networks` generator is rebuilt as its own class under the dtype
-    policy; other models are cloned with the policy set on every layer.
-    """
+    """`generator`, or a copy with its weights that computes in `dtype`."""
     if dtype == "float32":
         return generator
-    import keras
-
-    policy = COMPUTE_POLICIES[dtype]
-    previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy(policy)
-    try:
-        if hasattr(generator, "config_arguments"):
-            copy = type(generator).from_config(generator.get_config())
-        else:
-            copy = keras.models.clone_model(
-                generator,
-                clone_function=lambda layer: type(layer).from_config(
-                    {**layer.get_config(), "dtype": policy}
-                ),
-            )
-    finally:
-        keras.config.set_dtype_policy(previous)
-    copy.set_weights(generator.get_weights())
-    return copy
+    return copy_with_weights(generator, COMPUTE_POLICIES[dtype])
 
 
 def _to_uint8(images):

@@ -1,7 +1,8 @@
 """The generator EMA: an exponential moving average of the generator's weights."""
 
-import keras
 from keras import ops
+
+from wgan_keras._utils.layers import copy_with_weights
 
 
 class GeneratorEMA:
@@ -38,18 +39,9 @@ class GeneratorEMA:
 
 
 def averaged_copy(generator):
-    """A non-trainable copy of `generator` with its current weights.
-
-    A `wk.networks` generator is rebuilt from its arguments as its own class,
-    so the copy keeps what the class records (a conditional generator's
-    `num_classes`) when it is saved, sampled or exported; others are cloned.
-    """
-    if hasattr(generator, "config_arguments"):
-        copy = type(generator).from_config(generator.get_config())
-    else:
-        copy = keras.models.clone_model(generator)
-    if not copy.built:
-        copy.build((None, *generator.input_shape[1:]))
-    copy.set_weights(generator.get_weights())
+    """A non-trainable copy of `generator` with its current weights, of its
+    own class where it is a `wk.networks` generator (so a saved, sampled or
+    exported EMA generator keeps a conditional generator's `num_classes`)."""
+    copy = copy_with_weights(generator)
     copy.trainable = False
     return copy
