@@ -167,3 +167,25 @@ def test_loaded_batches_train_a_gan(tmp_path):
     history = gan.fit(data, epochs=1, verbose=0)
     assert int(np.asarray(gan.generator_optimizer.iterations)) == 2
     assert np.isfinite(history.history["critic_loss"][0])
+
+
+def test_npz_labels_are_read_for_a_conditional_run(tmp_path):
+    path = str(tmp_path / "digits.npz")
+    x = np.arange(5 * 28 * 28, dtype="uint8").reshape(5, 28, 28) % 255
+    # Keras' CIFAR-10 keeps its labels as (n, 1).
+    np.savez(path, x_train=x, y_train=np.array([[3], [1], [4], [1], [5]], "uint8"))
+    labels = wk.datasets.read_labels(path)
+    np.testing.assert_array_equal(labels, [3, 1, 4, 1, 5])
+    assert labels.dtype == np.int32
+    images, labels = wk.recipes.labelled_images(path, "train", count=3)
+    assert images.shape == (3, 28, 28, 1) and images.dtype == np.float32
+    np.testing.assert_array_equal(labels, [3, 1, 4])
+    with pytest.raises(ValueError, match=r"must hold `y_test` for split='test'"):
+        wk.datasets.read_labels(path, "test")
+    np.savez(path, x_train=x, y_train=np.zeros(5, "float32"))
+    with pytest.raises(ValueError, match="integer labels.*Received: dtype float32"):
+        wk.datasets.read_labels(path)
+    with pytest.raises(ValueError, match="`path` must be a .npz file with labels"):
+        wk.datasets.read_labels(str(tmp_path / "missing.npz"))
+    with pytest.raises(ValueError, match="--conditional needs labelled data"):
+        wk.recipes.labelled_images("mnist", "train")
