@@ -185,7 +185,13 @@ class WassersteinLogger(keras.callbacks.Callback):
             fake = gan.generator(z, training=False)
             for samples, scores in ((real, real_scores), (fake, fake_scores)):
                 outputs = gan.critic(gan.critic_inputs(samples, labels), training=False)
-                scores.append(ops.convert_to_numpy(gan.critic_outputs(outputs)[0]))
+                # float32 before numpy: its mean of a bfloat16 array sums in
+                # bfloat16, which rounds away the estimate (mixed precision).
+                scores.append(
+                    ops.convert_to_numpy(
+                        ops.cast(gan.critic_outputs(outputs)[0], "float32")
+                    )
+                )
         return float(np.mean(np.concatenate(real_scores))) - float(
             np.mean(np.concatenate(fake_scores))
         )

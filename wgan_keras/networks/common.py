@@ -38,7 +38,10 @@ def spectral_norm_wrapper(enabled, power_iterations):
         if not enabled:
             return layer
         return SpectralNormalization(
-            layer, power_iterations=power_iterations, name=f"{layer.name}_sn"
+            layer,
+            power_iterations=power_iterations,
+            name=f"{layer.name}_sn",
+            dtype=layer.dtype_policy,
         )
 
     return wrap
@@ -99,6 +102,20 @@ def normalizer(num_classes, epsilon):
     return normalize
 
 
+def score_dtype():
+    """The dtype of a critic's score layers: float32 under a mixed policy.
+
+    A critic's scores drift to hundreds (its loss ignores a shared offset)
+    while the Wasserstein estimate is their difference: bfloat16 keeps 8
+    significant bits and float16 overflows at 65,504, so the layers that
+    compute the scores run in float32, as Keras' mixed-precision guide has a
+    model's outputs do. They are one dense layer (and a class embedding): no
+    measurable time. None (the global policy) otherwise.
+    """
+    policy = keras.config.dtype_policy()
+    return "float32" if policy.compute_dtype != policy.variable_dtype else None
+
+
 def critic_outputs(features, labels, num_classes, conditioning, wrap, output_bias):
     """A critic's outputs from its final `(batch, units)` features.
 
@@ -114,16 +131,20 @@ def critic_outputs(features, labels, num_classes, conditioning, wrap, output_bia
         wrap: the spectral-norm wrapper of the critic's layers.
         output_bias: whether the score's dense layer has a bias.
     """
-    dense = keras.layers.Dense(1, use_bias=output_bias, name="score")
+    dtype = score_dtype()
+    dense = keras.layers.Dense(1, use_bias=output_bias, name="score", dtype=dtype)
     scores = wrap(dense)(features)
     if num_classes is None:
         return scores
     if conditioning == "auxiliary":
-        classifier = keras.layers.Dense(num_classes, name="class_logits")
+        classifier = keras.layers.Dense(num_classes, name="class_logits", dtype=dtype)
         return [scores, wrap(classifier)(features)]
-    embedding = ClassEmbedding(num_classes, features.shape[-1], name="class_embedding")
-    projection = keras.layers.Dot(axes=-1)([wrap(embedding)(labels), features])
-    return keras.layers.Add(name="projected_score")([scores, projection])
+    embedding = ClassEmbedding(
+        num_classes, features.shape[-1], name="class_embedding", dtype=dtype
+    )
+    embedded = wrap(embedding)(labels)
+    projection = keras.layers.Dot(axes=-1, dtype=dtype)([embedded, features])
+    return keras.layers.Add(name="projected_score", dtype=dtype)([scores, projection])
 
 
 def critic_inputs(images, labels, num_classes, conditioning):

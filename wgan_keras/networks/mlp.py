@@ -8,6 +8,7 @@ from wgan_keras._utils.validation import validate_int
 from wgan_keras.networks.common import (
     NetworkConfig,
     check_model_kwargs,
+    score_dtype,
     spectral_norm_wrapper,
 )
 
@@ -150,7 +151,8 @@ class MLPCritic(NetworkConfig, keras.Model):
         for i in range(num_hidden_layers):
             x = maybe_sn(keras.layers.Dense(hidden_dim, name=f"hidden_{i}"))(x)
             x = keras.layers.ReLU()(x)
-        scores = maybe_sn(keras.layers.Dense(1, name="score"))(x)  # (B, 1)
+        score = keras.layers.Dense(1, name="score", dtype=score_dtype())
+        scores = maybe_sn(score)(x)  # (B, 1)
         super().__init__(inputs=samples, outputs=scores, **kwargs)
 
         # === Config ===
