@@ -293,6 +293,7 @@ def test_history_holds_the_named_metrics():
     assert sorted(history.history) == [
         "critic_loss",
         "generator_loss",
+        "gradient_norm",
         "gradient_penalty",
         "wasserstein_estimate",
     ]
@@ -437,6 +438,8 @@ def test_linear_critic_penalty_in_the_model_matches_closed_form():
     )
     penalty = (np.linalg.norm(w) - 1.0) ** 2
     assert float(to_numpy(logs["gradient_penalty"])) == pytest.approx(penalty, 1e-5)
+    norm = float(to_numpy(logs["gradient_norm"]))
+    assert norm == pytest.approx(np.linalg.norm(w), 1e-5)
     expected = float(to_numpy(ops.mean(fake_scores) - ops.mean(real_scores)))
     assert float(to_numpy(loss)) == pytest.approx(expected + 10 * penalty, 1e-5)
 

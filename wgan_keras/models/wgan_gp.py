@@ -20,7 +20,8 @@ class WGANGP(WassersteinGAN):
     with one `eps ~ U[0, 1]` per sample (shape `(batch, 1, ..., 1)`) and the norm
     taken per sample over all non-batch axes. `critic_loss` in `history` is that
     whole objective; `wasserstein_estimate` excludes the penalty and
-    `gradient_penalty` is logged unweighted. Default optimizers:
+    `gradient_penalty` is logged unweighted, and `gradient_norm` is the mean
+    of `||grad f(x_hat)||` (1 where the penalty holds). Default optimizers:
     Adam(1e-4, beta_1=0, beta_2=0.9) for both networks.
 
     The penalty is per sample, so the critic must not couple samples: a critic
@@ -47,7 +48,7 @@ class WGANGP(WassersteinGAN):
         Algorithm 1.
     """
 
-    method_metrics = ("gradient_penalty",)
+    method_metrics = ("gradient_penalty", "gradient_norm")
 
     def __init__(self, generator, critic, gp_weight=10.0, **kwargs):
         validate_weight("gp_weight", gp_weight)
@@ -96,8 +97,10 @@ class WGANGP(WassersteinGAN):
             return ops.cast(score_fn(x), "float32") * scale
 
         gradients = wgan_backend.input_gradient(scaled_scores, interpolates)
-        penalty = losses.gradient_penalty(ops.cast(gradients, "float32") / scale)
+        gradients = ops.cast(gradients, "float32") / scale
+        penalty = losses.gradient_penalty(gradients)
         logs["gradient_penalty"] = penalty
+        logs["gradient_norm"] = ops.mean(losses.gradient_norm(gradients))
         return loss + self.gp_weight * penalty, logs
 
     def get_config(self):
