@@ -23,6 +23,7 @@ import pytest
 
 import wgan_keras as wk
 from tests.helpers import linear, tiny_toy_gan, toy_data, weights
+from wgan_keras import backend as wk_backend
 
 BACKEND = keras.config.backend()
 CHILD = os.path.join(os.path.dirname(__file__), "distributed_child.py")
@@ -232,6 +233,72 @@ def test_mixed_precision_trains_300_steps_without_nan(policy, cls):
         assert np.isfinite(value).all()
     samples = gan.generate(256, seed=0)
     assert samples.dtype == np.float32 and np.isfinite(samples).all()
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"], indirect=True)
+def test_critic_scores_and_held_out_estimate_stay_float32(policy):
+    # A critic's scores drift far from 0 while the estimate is their
+    # difference: at 1,000, bfloat16 rounds each score to a multiple of 4.
+    compute = policy.split("_")[1]
+    shape, labels = (8, 8, 1), np.arange(4) % 3
+    images = np.random.default_rng(0).uniform(-1, 1, (4, *shape)).astype("float32")
+    critics = [
+        (wk.networks.DCGANCritic(shape, dim=4), images),
+        (wk.networks.DCGANCritic(shape, dim=4, spectral_norm=True), images),
+        (wk.networks.DCGANCritic(shape, dim=4, num_classes=3), [images, labels]),
+        (
+            wk.networks.DCGANCritic(
+                shape, dim=4, num_classes=3, conditioning="auxiliary"
+            ),
+            images,
+        ),
+        (
+            wk.networks.ResNetCritic((16, 16, 1), channels=4, num_classes=3),
+            [np.zeros((4, 16, 16, 1), "float32"), labels],
+        ),
+        (wk.networks.MLPCritic(shape, spectral_norm=True), images),
+    ]
+    for critic, inputs in critics:
+        outputs = critic(inputs)
+        for output in outputs if isinstance(outputs, list) else [outputs]:
+            assert keras.backend.standardize_dtype(output.dtype) == "float32"
+        assert critic.layers[1].compute_dtype == compute  # the first hidden layer
+
+    generator = wk.networks.DCGANGenerator(8, shape, dim=4)
+    critic = wk.networks.DCGANCritic(shape, dim=4)
+    critic.get_layer("score").bias.assign(np.full(1, 1000.0, "float32"))
+    gan = wk.WGANGP(generator, critic, latent_dim=8, critic_steps=1)
+    gan.compile(
+        critic_optimizer=keras.optimizers.SGD(0.0),
+        generator_optimizer=keras.optimizers.SGD(0.0),
+    )
+    held_out = np.random.default_rng(1).uniform(-1, 1, (256, *shape)).astype("float32")
+    logger = wk.callbacks.WassersteinLogger(validation_data=held_out, seed=2)
+    history = gan.fit(held_out, batch_size=64, epochs=1, callbacks=[logger], verbose=0)
+    z = np.random.default_rng(2).standard_normal((256, 8)).astype("float32")
+    real = keras.ops.convert_to_numpy(critic(held_out)).astype("float64")
+    fake = keras.ops.convert_to_numpy(critic(generator(z))).astype("float64")
+    assert real.mean() > 990  # the offset survives: the scores are float32
+    expected = real.mean() - fake.mean()
+    estimate = history.history["dev_wasserstein_estimate"][0]
+    np.testing.assert_allclose(estimate, expected, atol=1e-3)
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16"], indirect=True)
+def test_compile_warns_where_bfloat16_computes_in_float32(policy, recwarn):
+    # XLA:CPU upcasts bfloat16 dots and convolutions; TensorFlow and PyTorch
+    # compute them in bfloat16.
+    del policy
+    gan = tiny_toy_gan()
+    gan.compile()
+    messages = [str(w.message) for w in recwarn]
+    upcast = keras.config.backend() == "jax" and wk_backend.bfloat16_slowdown()
+    warned = any("XLA:CPU computes bfloat16 dots" in m for m in messages)
+    assert warned == bool(upcast)
+    if keras.config.backend() == "jax":
+        import jax
+
+        assert bool(upcast) == (jax.default_backend() == "cpu")
 
 
 def linear_critic_gan(critic_optimizer):

@@ -25,6 +25,9 @@ Each backend module exports the same names:
 - `batch_normalization(x, scale, offset, epsilon)`: batch normalization's
   training pass over every axis but the last, `(outputs, mean, variance)`
   (`wgan_keras.layers.BatchNormalization`); fused on PyTorch and TensorFlow.
+- `bfloat16_slowdown()`: why this backend's devices gain no speed from
+  bfloat16 (XLA:CPU computes its dots and convolutions in float32), or None;
+  `compile` warns with it under a bfloat16 policy.
 - `WGANTrainer`: the trainer mix-in, as Keras' own backend trainers are. Its
   `train_step` runs the shared WGAN step (`WassersteinGAN._wgan_train_step`)
   inside the backend's `fit()` loop, and its `optimizer_step(network,
@@ -51,6 +54,7 @@ _module = importlib.import_module(f"wgan_keras.backend.{_BACKEND}")
 
 WGANTrainer = _module.WGANTrainer
 batch_normalization = _module.batch_normalization
+bfloat16_slowdown = _module.bfloat16_slowdown
 cond_update = _module.cond_update
 conv2d = _module.conv2d
 conv2d_transpose = _module.conv2d_transpose

@@ -122,6 +122,27 @@ def data_replicas(model):
     return mesh.shape[mesh.axis_names.index(distribution.batch_dim_name)]
 
 
+def bfloat16_slowdown():
+    """Why bfloat16 brings no speed on JAX's CPU devices; None elsewhere.
+
+    XLA:CPU (jaxlib's PyPI builds, which have no oneDNN) supports bfloat16
+    dots and convolutions only as storage: its float-normalization pass
+    rewrites each into float32 between two converts, so a mixed_bfloat16 step
+    does the float32 work plus the conversions. No XLA flag changes that
+    (`benchmarks/README.md` lists those tried). GPUs and TPUs compute
+    bfloat16 natively.
+    """
+    if jax.default_backend() != "cpu":
+        return None
+    return (
+        "XLA:CPU computes bfloat16 dots and convolutions in float32 (it "
+        "converts around each), so the mixed_bfloat16 policy makes JAX's CPU "
+        "training slower, not faster. On CPU, train in float32 with JAX, or "
+        "under mixed_bfloat16 with TensorFlow or PyTorch, which compute in "
+        "bfloat16."
+    )
+
+
 class WGANTrainer:
     """Threads Keras' JAX `fit()` state through the shared stateful step.
 

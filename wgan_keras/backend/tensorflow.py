@@ -98,6 +98,11 @@ def data_replicas(model):
     return model.distribute_strategy.num_replicas_in_sync
 
 
+def bfloat16_slowdown():
+    """None: TensorFlow computes bfloat16 matmuls and convolutions in bfloat16."""
+    return None
+
+
 class WGANTrainer:
     """Runs the shared step inside the `tf.function` that Keras traces.
 

@@ -173,6 +173,11 @@ def flush_denormals():
         torch.set_flush_denormal(False)
 
 
+def bfloat16_slowdown():
+    """None: PyTorch computes bfloat16 matmuls and convolutions in bfloat16."""
+    return None
+
+
 class WGANTrainer:
     """Runs the shared step eagerly, as Keras' torch trainer does."""
 

@@ -1,8 +1,12 @@
 """The two optimizers of a WGAN: the pair Keras' trainers see, the mean of a
 step's values under loss scaling, and the papers' RMSprop for clipping."""
 
+import warnings
+
 import keras
 from keras import ops
+
+from wgan_keras import backend as wgan_backend
 
 
 class OptimizerPair:
@@ -160,6 +164,11 @@ class PairedCompile:
             ("generator_optimizer", generator_optimizer),
         ):
             _check_learning_rate(name, optimizer)
+        networks = (self.generator, self.critic)
+        if any(network.compute_dtype == "bfloat16" for network in networks):
+            slowdown = wgan_backend.bfloat16_slowdown()
+            if slowdown:
+                warnings.warn(slowdown, stacklevel=2)
         if critic_optimizer is generator_optimizer:
             raise ValueError(
                 "`critic_optimizer` and `generator_optimizer` must be two "
