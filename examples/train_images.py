@@ -109,7 +109,8 @@ def main(argv):
     kind = "a class-conditional " if FLAGS.conditional else ""
     print(
         f"Training {kind}{type(gan).__name__} on {source} at {size}x{size} with the "
-        f"{keras.config.backend()} backend: {steps} generator steps in epochs of "
+        f"{keras.config.backend()} backend under {FLAGS.dtype_policy}: {steps} "
+        "generator steps in epochs of "
         f"{steps_per_epoch}, batch {FLAGS.batch_size}, {FLAGS.critic_steps} "
         "critic steps each."
     )

@@ -64,13 +64,14 @@ def test_toy_example_smoke_run_writes_its_outputs(tmp_path):
         "epoch",
         "critic_loss",
         "generator_loss",
+        "gradient_norm",
         "gradient_penalty",
         "wasserstein_estimate",
         "exact_wasserstein",
         "dev_wasserstein_estimate",
     ]
     assert len(rows) == 3  # header and two epochs
-    assert all(float(row.split(",")[5]) > 0 for row in rows[1:])  # exact W1
+    assert all(float(row.split(",")[6]) > 0 for row in rows[1:])  # exact W1
     generator = keras.saving.load_model(tmp_path / "generator.keras")
     assert tuple(generator.output.shape) == (None, 2)
 
@@ -132,6 +133,12 @@ def test_image_example_smoke_run_trains_resumes_and_samples(
     assert len(steps) == 1  # header only: steps are logged every 10
     epochs = (out / "logs" / "epochs.csv").read_text().splitlines()
     assert epochs[0].startswith("epoch,") and len(epochs) == 3
+    if script == "train_mnist.py":  # the Frechet distance of every epoch
+        assert "under float32" in stdout
+        header = epochs[0].split(",")
+        assert {"frechet_distance", "kernel_distance"} <= set(header)
+        column = header.index("frechet_distance")
+        assert all(float(row.split(",")[column]) > 0 for row in epochs[1:])
     run = json.loads((out / "run.json").read_text())
     assert run["generator_steps"] == 4 and run["sessions"] == 1
     generator = keras.saving.load_model(out / "generator.keras")
