@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 import wgan_keras as wk
+from tests.helpers import to_numpy
 from wgan_keras import cli
 
 
@@ -55,6 +56,10 @@ def test_a_generator_file_against_a_reference(files, capsys):
     expected = wk.metrics.frechet_distance(reference, fake, wk.metrics.mnist_features())
     np.testing.assert_allclose(results["frechet_distance"], expected, rtol=1e-3)
     assert results["num_samples"] == 50 and results["real_samples"] == 60
+    classes = np.argmax(to_numpy(wk.metrics.mnist_classifier()(fake)), axis=-1)
+    shares = np.bincount(classes, minlength=10) / 50
+    np.testing.assert_allclose(results["class_shares"], shares, atol=1e-4)
+    assert results["min_class_share"] == pytest.approx(shares.min(), abs=1e-4)
     protocol = results["protocol"]
     assert protocol["samples"] == "50 samples from numpy default_rng(3) noise"
     assert (

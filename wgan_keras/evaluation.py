@@ -280,7 +280,8 @@ def evaluate_samples(samples, reference, network="mnist", fid_weights=None, seed
     """Frechet distance and KID of samples against reference images.
 
     With the FID Inception the Frechet distance is the standard FID, and the
-    Inception Score of the samples comes with it.
+    Inception Score of the samples comes with it; with the MNIST classifier,
+    the samples' class shares (`mnist_metrics`).
 
     Args:
         samples: `(n, H, W, C)` images in [-1, 1].
@@ -299,6 +300,9 @@ def evaluate_samples(samples, reference, network="mnist", fid_weights=None, seed
     ```
     """
     model, protocol = feature_network(network, fid_weights)
+    protocol = {**protocol, "kid_subsets": KID_SUBSETS, "kid_seed": seed}
+    if network == "mnist":
+        return {**mnist_metrics(samples, reference, seed=seed), "protocol": protocol}
     x = metrics.features(samples, model)
     y = metrics.features(reference, model)
     logits = None
@@ -311,7 +315,7 @@ def evaluate_samples(samples, reference, network="mnist", fid_weights=None, seed
             inception_score=round(score, 4), inception_score_std=round(spread, 4)
         )
     results.update(num_samples=len(samples), real_samples=len(reference))
-    results["protocol"] = {**protocol, "kid_subsets": KID_SUBSETS, "kid_seed": seed}
+    results["protocol"] = protocol
     return results
 
 
