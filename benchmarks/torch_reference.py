@@ -7,6 +7,7 @@ batches already in memory, no logging inside the loop. Run by `train_step.py`;
 alone it prints one JSON line:
 
     python benchmarks/torch_reference.py --method=gp --network=dcgan28
+    python benchmarks/torch_reference.py --method=gp --autocast   # bfloat16
 """
 
 import json
@@ -25,6 +26,12 @@ flags.DEFINE_enum("network", "dcgan28", ["dcgan28", "mlp2d"], "Networks.")
 flags.DEFINE_integer("steps", 10, "Generator steps per timed repeat.")
 flags.DEFINE_integer("repeats", 3, "Timed repeats (median); one more warms up.")
 flags.DEFINE_integer("batch_size", None, "Critic batch (64 DCGAN, 256 MLP).")
+flags.DEFINE_bool(
+    "autocast",
+    False,
+    "Run the networks under torch.autocast('cpu', dtype=torch.bfloat16), as a "
+    "PyTorch user trains in bfloat16; the losses stay float32.",
+)
 flags.DEFINE_bool(
     "take_turns", False, "Time each repeat when told to (`turns.py`, train_step.py)."
 )
@@ -100,21 +107,32 @@ def optimizers(method, generator, critic):
     return make(critic.parameters()), make(generator.parameters())
 
 
-def train(method, generator, critic, latent_dim, data, batch_size, steps):
+def train(method, generator, critic, latent_dim, data, batch_size, steps, autocast):
     """`steps` generator steps of WGAN (clip), WGAN-GP or SN-GAN."""
     critic_opt, generator_opt = optimizers(method, generator, critic)
+    # bfloat16 needs no loss scaling, so autocast is the whole change.
+    precision = torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast)
+
+    def score(x):
+        with precision:
+            return critic(x).float()
+
+    def generate(n):
+        with precision:
+            return generator(torch.randn(n, latent_dim)).float()
+
     for step in range(steps):
         for i in range(CRITIC_STEPS):
             start = ((step * CRITIC_STEPS + i) * batch_size) % (len(data) - batch_size)
             real = data[start : start + batch_size]
             with torch.no_grad():
-                fake = generator(torch.randn(batch_size, latent_dim))
-            loss = critic(fake).mean() - critic(real).mean()
+                fake = generate(batch_size)
+            loss = score(fake).mean() - score(real).mean()
             if method == "gp":
                 eps = torch.rand(batch_size, *[1] * (real.dim() - 1))
                 x = (eps * real + (1 - eps) * fake).requires_grad_(True)
-                (grad,) = torch.autograd.grad(critic(x).sum(), x, create_graph=True)
-                norm = grad.flatten(1).square().sum(1).add(1e-12).sqrt()
+                (grad,) = torch.autograd.grad(score(x).sum(), x, create_graph=True)
+                norm = grad.float().flatten(1).square().sum(1).add(1e-12).sqrt()
                 loss = loss + 10.0 * (norm - 1).square().mean()
             critic_opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -125,7 +143,7 @@ def train(method, generator, critic, latent_dim, data, batch_size, steps):
                         p.clamp_(-0.01, 0.01)
         for p in critic.parameters():
             p.requires_grad_(False)
-        loss = -critic(generator(torch.randn(batch_size, latent_dim))).mean()
+        loss = -score(generate(batch_size)).mean()
         generator_opt.zero_grad(set_to_none=True)
         loss.backward()
         generator_opt.step()
@@ -146,7 +164,14 @@ def main(argv):
             turns.wait_for_turn()
         start = time.perf_counter()
         train(
-            FLAGS.method, generator, critic, latent_dim, data, batch_size, FLAGS.steps
+            FLAGS.method,
+            generator,
+            critic,
+            latent_dim,
+            data,
+            batch_size,
+            FLAGS.steps,
+            FLAGS.autocast,
         )
         if repeat:
             timings.append(time.perf_counter() - start)

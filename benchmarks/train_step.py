@@ -17,6 +17,14 @@ with `--memory_steps`, over that many more steps).
     python benchmarks/train_step.py --networks=mlp2d --methods=gp
     python benchmarks/train_step.py --json=out.json      # also write the table
     python benchmarks/train_step.py --networks=mlp2d --memory_steps=1000
+    python benchmarks/train_step.py --dtype_policies=float32,mixed_bfloat16
+
+`--dtype_policies` times every Keras run under each Keras dtype policy, and
+with `mixed_bfloat16` the plain-PyTorch loop under
+`torch.autocast(dtype=torch.bfloat16)` too; "vs torch" stays the ratio to the
+float32 plain-PyTorch loop and "vs fp32" is the ratio to the same runner in
+float32. Each row's roofline share is of its own dtype's matmul roofline,
+both measured at the start.
 
 Counted FLOPs per generator step, with G and C one sample's multiply-adds
 through the generator and the critic and m the batch (backward = 2 forwards):
@@ -44,6 +52,13 @@ FLAGS = flags.FLAGS
 flags.DEFINE_list("backends", ["tensorflow", "jax", "torch"], "Keras backends.")
 flags.DEFINE_list("methods", ["clip", "gp", "sn"], "Lipschitz methods.")
 flags.DEFINE_list("networks", ["dcgan28", "mlp2d"], "Networks.")
+flags.DEFINE_list(
+    "dtype_policies",
+    ["float32"],
+    "Keras dtype policies, each timed on every backend (float32, "
+    "mixed_bfloat16); with mixed_bfloat16 the plain-PyTorch loop also runs "
+    "under torch.autocast(dtype=torch.bfloat16).",
+)
 flags.DEFINE_integer("steps", None, "Generator steps per repeat (10 DCGAN, 100 MLP).")
 flags.DEFINE_integer("repeats", None, "Timed repeats (3 DCGAN, 10 MLP).")
 flags.DEFINE_string("json", None, "Also write the results to this file.")
@@ -53,9 +68,13 @@ flags.DEFINE_integer(
     "After timing, train this many more generator steps (a multiple of 100) "
     "and report the resident-memory growth from the first 100 to the last.",
 )
-flags.DEFINE_string("worker", None, "Internal: time one Keras run (network,method).")
+flags.DEFINE_string(
+    "worker", None, "Internal: time one Keras run (network,method,dtype_policy)."
+)
 
 CRITIC_STEPS = 5
+# The policies whose matmuls have a roofline here (float16 has no fast CPU path).
+POLICY_ROOFLINES = {"float32": "float32", "mixed_bfloat16": "bfloat16"}
 DEFAULTS = {  # (batch, steps, repeats)
     "dcgan28": (64, 10, 3),
     "mlp2d": (256, 100, 10),
@@ -65,16 +84,20 @@ DEFAULTS = {  # (batch, steps, repeats)
 def build(network, method):
     """The Keras GAN of `network` and `method`, as `torch_reference.py` has it.
 
-    The DCGAN is the image examples' (`examples/training.build_gan`: latent
-    128, width 64, batch norm where the method's reference code has it).
+    The DCGAN is the image examples' (`wk.recipes.build_gan`: latent 128,
+    width 64, batch norm where the method's reference code has it).
     """
     import wgan_keras as wk
 
     if network == "dcgan28":
-        sys.path.insert(0, os.path.join(os.path.dirname(HERE), "examples"))
-        from training import build_gan
-
-        return build_gan(method, (28, 28, 1), 128, 64, CRITIC_STEPS, seed=0)
+        return wk.recipes.build_gan(
+            method,
+            (28, 28, 1),
+            latent_dim=128,
+            dim=64,
+            critic_steps=CRITIC_STEPS,
+            seed=0,
+        )
     generator = wk.networks.MLPGenerator(latent_dim=2, output_shape=(2,))
     critic = wk.networks.MLPCritic(input_shape=(2,), spectral_norm=method == "sn")
     cls = {"clip": wk.WGAN, "gp": wk.WGANGP, "sn": wk.SNWGAN}[method]
@@ -90,12 +113,13 @@ def step_multiply_adds(network, method, gan):
     return CRITIC_STEPS * critic_step + 3 * m * g + 2 * m * c
 
 
-def run_worker(network, method, steps, repeats, memory_steps=0):
+def run_worker(network, method, policy, steps, repeats, memory_steps=0):
     """Times `gan.fit` on this process's backend; prints one JSON line."""
     import keras
     import numpy as np
     from keras import ops
 
+    keras.config.set_dtype_policy(policy)
     keras.utils.set_random_seed(0)
     gan = build(network, method)
     gan.compile()
@@ -178,22 +202,68 @@ def run_worker(network, method, steps, repeats, memory_steps=0):
     )
 
 
+def check_policies(policies):
+    unknown = [p for p in policies if p not in POLICY_ROOFLINES]
+    if unknown or not policies:
+        raise app.UsageError(
+            f"--dtype_policies must be some of {list(POLICY_ROOFLINES)}. "
+            f"Received: --dtype_policies={','.join(policies)}"
+        )
+
+
+def workers(network, method, steps, repeats):
+    """`(name, policy, command, env)` of every process timed side by side."""
+    reference = [sys.executable, os.path.join(HERE, "torch_reference.py")] + [
+        f"--method={method}",
+        f"--network={network}",
+        f"--steps={steps}",
+        f"--repeats={repeats}",
+        "--take_turns",
+    ]
+    found = [("plain torch", "float32", reference, {})]
+    if "mixed_bfloat16" in FLAGS.dtype_policies:
+        found.append(("plain torch", "mixed_bfloat16", [*reference, "--autocast"], {}))
+    for backend in FLAGS.backends:
+        for policy in FLAGS.dtype_policies:
+            command = [sys.executable, os.path.abspath(__file__)] + [
+                f"--worker={network},{method},{policy}",
+                f"--steps={steps}",
+                f"--repeats={repeats}",
+                f"--memory_steps={FLAGS.memory_steps}",
+            ]
+            env = {"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
+            found.append((backend, policy, command, env))
+    return found
+
+
 def main(argv):
     del argv
     if FLAGS.worker:
-        network, method = FLAGS.worker.split(",")
-        run_worker(network, method, FLAGS.steps, FLAGS.repeats, FLAGS.memory_steps)
+        network, method, policy = FLAGS.worker.split(",")
+        run_worker(
+            network, method, policy, FLAGS.steps, FLAGS.repeats, FLAGS.memory_steps
+        )
         return
+    check_policies(FLAGS.dtype_policies)
     from flops import matmul_gflops
 
-    roofline, measured = matmul_gflops()
-    print(f"float32 matmul roofline: {roofline:.0f} GFLOP/s, {os.cpu_count()} cores")
-    print(", ".join(f"{name} {gflops:.0f}" for name, gflops in measured.items()))
+    rooflines, matmuls = {}, {}
+    for dtype in sorted(
+        {"float32"} | {POLICY_ROOFLINES[p] for p in FLAGS.dtype_policies}
+    ):
+        rooflines[dtype], matmuls[dtype] = matmul_gflops(dtype=dtype)
+        print(
+            f"{dtype} matmul roofline: {rooflines[dtype]:.0f} GFLOP/s, "
+            f"{os.cpu_count()} cores"
+        )
+        print(
+            ", ".join(f"{name} {gflops:.0f}" for name, gflops in matmuls[dtype].items())
+        )
     print()
     header = (
-        f"{'network':8} {'method':6} {'backend':10} {'steps/s':>8} {'images/s':>9} "
-        f"{'vs torch':>8} {'GFLOP/s':>8} {'roofline':>8} {'peak MB':>8} "
-        f"{'growth MB':>9}"
+        f"{'network':8} {'method':6} {'backend':11} {'policy':14} {'steps/s':>8} "
+        f"{'images/s':>9} {'vs torch':>8} {'vs fp32':>7} {'GFLOP/s':>8} "
+        f"{'roofline':>8} {'peak MB':>8} {'growth MB':>9}"
         + (f" {f'{FLAGS.memory_steps} MB':>9}" if FLAGS.memory_steps else "")
     )
     print(header)
@@ -202,42 +272,40 @@ def main(argv):
         batch, steps, repeats = DEFAULTS[network]
         steps, repeats = FLAGS.steps or steps, FLAGS.repeats or repeats
         for method in FLAGS.methods:
-            workers = [
-                (
-                    "plain torch",
-                    [sys.executable, os.path.join(HERE, "torch_reference.py")]
-                    + [f"--method={method}", f"--network={network}"]
-                    + [f"--steps={steps}", f"--repeats={repeats}", "--take_turns"],
-                    {},
-                )
-            ] + [
-                (
-                    backend,
-                    [sys.executable, os.path.abspath(__file__)]
-                    + [f"--worker={network},{method}"]
-                    + [f"--steps={steps}", f"--repeats={repeats}"]
-                    + [f"--memory_steps={FLAGS.memory_steps}"],
-                    {"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"},
-                )
-                for backend in FLAGS.backends
-            ]
-            results = turns.take_turns(workers, repeats)
-            reference = results["plain torch"]
+            processes = workers(network, method, steps, repeats)
+            results = turns.take_turns(
+                [
+                    (f"{name} {policy}", command, env)
+                    for name, policy, command, env in processes
+                ],
+                repeats,
+            )
+            speeds = {
+                (name, policy): results[f"{name} {policy}"]["steps_per_second"]
+                for name, policy, _, _ in processes
+            }
+            reference = speeds[("plain torch", "float32")]
             flop = 2 * next(
                 r["multiply_adds"] for r in results.values() if "multiply_adds" in r
             )
-            for name, result in results.items():
-                speed = result["steps_per_second"]
+            for name, policy, _, _ in processes:
+                result = results[f"{name} {policy}"]
+                speed = speeds[(name, policy)]
+                float32_speed = speeds.get((name, "float32"))
                 gflops = speed * flop / 1e9
                 row = {
                     "network": network,
                     "method": method,
                     "backend": name,
+                    "dtype_policy": policy,
                     "steps_per_second": speed,
                     "images_per_second": speed * batch * (CRITIC_STEPS + 1),
-                    "vs_torch": speed / reference["steps_per_second"],
+                    "vs_torch": speed / reference,
+                    "vs_float32": None
+                    if float32_speed is None
+                    else speed / float32_speed,
                     "gflops": gflops,
-                    "roofline_share": gflops / roofline,
+                    "roofline_share": gflops / rooflines[POLICY_ROOFLINES[policy]],
                     "peak_rss_mb": result["peak_rss_mb"],
                     "rss_growth_mb": result.get("rss_growth_mb"),
                     "memory_growth_mb": result.get("memory_growth_mb"),
@@ -245,9 +313,11 @@ def main(argv):
                 }
                 rows.append(row)
                 growth, long_growth = row["rss_growth_mb"], row["memory_growth_mb"]
+                versus = row["vs_float32"]
                 print(
-                    f"{network:8} {method:6} {name:10} {speed:8.2f} "
+                    f"{network:8} {method:6} {name:11} {policy:14} {speed:8.2f} "
                     f"{row['images_per_second']:9.0f} {row['vs_torch']:7.2f}x "
+                    f"{'' if versus is None else f'{versus:6.2f}x':>7} "
                     f"{gflops:8.1f} {row['roofline_share']:7.0%} "
                     f"{row['peak_rss_mb']:8.0f} "
                     f"{'' if growth is None else f'{growth:9.1f}'}"
@@ -257,7 +327,7 @@ def main(argv):
     if FLAGS.json:
         with open(FLAGS.json, "w") as f:
             json.dump(
-                {"roofline_gflops": roofline, "matmuls": measured, "rows": rows},
+                {"roofline_gflops": rooflines, "matmuls": matmuls, "rows": rows},
                 f,
                 indent=2,
             )
