@@ -85,11 +85,16 @@ def main(argv):
     else:
         train_source = test_source = FLAGS.data
     held_out_count = 128 if FLAGS.smoke else training.HELD_OUT_SAMPLES
+    # The test images are read once: the Frechet distance compares with the
+    # whole split (10,000 for MNIST), the held-out estimate takes its first ones.
+    frechet = FLAGS.frechet_distance_samples and not FLAGS.smoke
+    test_count = 10_000 if frechet else held_out_count
     fit_kwargs = {}
     if FLAGS.conditional:
-        images, held_out, fit_kwargs = training.conditional_data(
-            train_source, test_source, held_out_count, FLAGS.batch_size
+        images, (test_images, test_labels), fit_kwargs = training.conditional_data(
+            train_source, test_source, test_count, FLAGS.batch_size
         )
+        held_out = (test_images[:held_out_count], test_labels[:held_out_count])
     else:
         images = wk.datasets.load_images(
             train_source,
@@ -99,12 +104,13 @@ def main(argv):
             data_dir=FLAGS.data_dir,
             repeat=True,
         )
-        held_out = training.held_out_batch(test_source, held_out_count, FLAGS.data_dir)
+        test_images = training.held_out_batch(test_source, test_count, FLAGS.data_dir)
+        held_out = test_images[:held_out_count]
     extra_callbacks = []
     if FLAGS.frechet_distance_samples:
         extra_callbacks.append(
             wk.callbacks.FrechetDistance(
-                _test_images(test_source, held_out),
+                test_images,
                 num_samples=min(FLAGS.frechet_distance_samples, 256)
                 if FLAGS.smoke
                 else FLAGS.frechet_distance_samples,
@@ -133,14 +139,6 @@ def main(argv):
         extra_callbacks=extra_callbacks,
         **fit_kwargs,
     )
-
-
-def _test_images(source, held_out):
-    """The real images the Frechet distance compares with: the whole test
-    split (10,000 for MNIST), or the held-out batch of synthetic data."""
-    if FLAGS.smoke:
-        return held_out[0] if isinstance(held_out, tuple) else held_out
-    return training.held_out_batch(source, 10_000, FLAGS.data_dir)
 
 
 if __name__ == "__main__":
