@@ -249,6 +249,13 @@ def evaluate_preset(name, num_samples=None, seed=SEED, mnist_path=None):
 FEATURE_NETWORKS = ("mnist", "fid_inception")
 
 
+# What `feature_network("mnist")` records of how its features are made.
+MNIST_PROTOCOL = {
+    "feature_network": "mnist: the shipped MNIST classifier's features",
+    "resize": "none: 28x28 grey images",
+}
+
+
 def feature_network(name, fid_weights=None):
     """`(network, protocol)` for `"mnist"` or `"fid_inception"`.
 
@@ -256,11 +263,7 @@ def feature_network(name, fid_weights=None):
     `fid_weights` is `fid_inception`'s `weights` (default its cached file).
     """
     if name == "mnist":
-        network = metrics.mnist_features(with_scores=False)
-        return network, {
-            "feature_network": "mnist: the shipped MNIST classifier's features",
-            "resize": "none: 28x28 grey images",
-        }
+        return metrics.mnist_features(with_scores=False), dict(MNIST_PROTOCOL)
     if name == "fid_inception":
         weights = fid_weights or FID_WEIGHTS
         network = metrics.fid_inception(weights, include_logits=True)
@@ -299,10 +302,13 @@ def evaluate_samples(samples, reference, network="mnist", fid_weights=None, seed
     wk.evaluation.evaluate_samples(fake, test_images, "fid_inception")
     ```
     """
-    model, protocol = feature_network(network, fid_weights)
-    protocol = {**protocol, "kid_subsets": KID_SUBSETS, "kid_seed": seed}
+    kid = {"kid_subsets": KID_SUBSETS, "kid_seed": seed}
     if network == "mnist":
-        return {**mnist_metrics(samples, reference, seed=seed), "protocol": protocol}
+        # One pass of the classifier gives the features and the class shares.
+        results = mnist_metrics(samples, reference, seed=seed)
+        return {**results, "protocol": {**MNIST_PROTOCOL, **kid}}
+    model, protocol = feature_network(network, fid_weights)
+    protocol = {**protocol, **kid}
     x = metrics.features(samples, model)
     y = metrics.features(reference, model)
     logits = None
