@@ -68,6 +68,12 @@ flags.DEFINE_integer(
     "0: none.",
     lower_bound=0,
 )
+# A Frechet distance needs a covariance, so two samples at least.
+flags.register_validator(
+    "frechet_distance_samples",
+    lambda value: value != 1,
+    message="must be 0 (none) or >= 2",
+)
 
 
 def main(argv):

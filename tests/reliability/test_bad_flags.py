@@ -18,6 +18,7 @@ from wgan_keras import cli
         ("train_mnist.py", "--critic_steps=0"),
         ("train_mnist.py", "--generator_steps=0"),
         ("train_mnist.py", "--seed=-5"),
+        ("train_mnist.py", "--frechet_distance_samples=1"),
         ("train_images.py", "--latent_dim=0"),
     ],
 )
