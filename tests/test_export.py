@@ -24,6 +24,8 @@ from serving_readback import (
 import wgan_keras as wk
 from wgan_keras import cli as wgan_keras_cli
 from wgan_keras import export as export_module
+from wgan_keras.cli.sample import load_sampler
+from wgan_keras.export.loading import load_saved_model_sampler
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LATENT = 16
@@ -207,6 +209,24 @@ def test_conditional_saved_model_takes_labels_in_every_loader(tmp_path, serving_
     )
     assert refused.returncode != 0
     assert "`labels` must lie in [0, 3)" in refused.stderr
+
+    # The export records its class count, so `sample` and `evaluate` draw
+    # every class in turn without `--label`, as from the .keras file.
+    _, latent_dim, num_classes = load_saved_model_sampler(path)
+    assert (latent_dim, num_classes) == (LATENT, 3)
+    sampler, _ = load_sampler(model=path)
+    in_turn = to_numpy(generator([z, np.arange(6) % 3], training=False))
+    np.testing.assert_allclose(sampler(z), in_turn, atol=1e-5)
+    twos, _ = load_sampler(model=path, label=2)
+    np.testing.assert_allclose(
+        twos(z), to_numpy(generator([z, np.full(6, 2)], training=False)), atol=1e-5
+    )
+    with pytest.raises(ValueError, match=r"`--label` must be < 3.*--label=3"):
+        load_sampler(model=path, label=3)
+    samples = tmp_path / "samples"
+    args = ["sample", f"--model={path}", f"--output_dir={samples}", "--rows=1"]
+    assert wgan_keras_cli.main(args) == 0
+    assert (samples / "samples.png").is_file()
 
 
 @pytest.mark.parametrize("kind", ["dcgan28", "spectral_norm_mlp"])

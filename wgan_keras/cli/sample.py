@@ -76,33 +76,40 @@ def load_sampler(preset=None, model=None, label=None):
 
     import wgan_keras as wk
 
-    if preset is not None:
-        source = wk.load_generator(preset)
-    elif is_saved_model(model):
-        return load_saved_model_sampler(model, class_labels(label))
-    elif model.endswith(".keras") and os.path.isfile(model):
-        source = model
+    if preset is None and is_saved_model(model):
+        sample, latent_dim, num_classes = load_saved_model_sampler(model)
     else:
+        if preset is not None:
+            source = wk.load_generator(preset)
+        elif model.endswith(".keras") and os.path.isfile(model):
+            source = model
+        else:
+            raise ValueError(
+                "`--model` must be a .keras file or a SavedModel folder. "
+                f"Received: --model={model}"
+            )
+        # A generator, or a GAN's sampling generator, loaded in safe mode.
+        generator, latent_dim = resolve_generator(source)
+        num_classes = generator_classes(generator)
+
+        def sample(z, labels=None):
+            inputs = z if labels is None else [z, labels]
+            return keras.ops.convert_to_numpy(generator(inputs, training=False))
+
+    if num_classes is None:
+        if label is not None:
+            raise ValueError(
+                "`--label` is for a conditional generator; this one takes noise "
+                f"alone. Received: --label={label}"
+            )
+        return sample, latent_dim
+    if label is not None and num_classes is not True and label >= num_classes:
         raise ValueError(
-            "`--model` must be a .keras file or a SavedModel folder. Received: "
-            f"--model={model}"
+            f"`--label` must be < {num_classes}, the generator's class count. "
+            f"Received: --label={label}"
         )
-    # A generator, or a GAN's sampling generator, loaded in safe mode.
-    generator, latent_dim = resolve_generator(source)
-    num_classes = generator_classes(generator)
     labels_for = class_labels(label, None if num_classes is True else num_classes)
-    if num_classes is None and label is not None:
-        raise ValueError(
-            "`--label` is for a conditional generator; this one takes noise "
-            f"alone. Received: --label={label}"
-        )
-
-    def keras_sampler(z):
-        if num_classes is not None:
-            z = [z, labels_for(len(z))]
-        return keras.ops.convert_to_numpy(generator(z, training=False))
-
-    return keras_sampler, latent_dim
+    return (lambda z: sample(z, labels_for(len(z)))), latent_dim
 
 
 class _Counted:

@@ -69,7 +69,9 @@ def export_generator(
     A conditional generator (`num_classes`, inputs `[z, labels]`) takes
     `labels`, int32 `(None,)`, one per sample, in both signatures, beside `z`
     and beside `seed` and `num_samples`; labels outside `[0, num_classes)` are
-    refused.
+    refused. Its SavedModel also holds `num_classes`, a function of no
+    arguments (not a signature, so TF Serving does not list it), from which
+    `wgan-keras sample` and `evaluate` draw every class in turn.
 
     With `format="onnx"` the `z -> images` function is written to
     `path/<model_name>/<version>/model.onnx`, or to `path` itself when it ends

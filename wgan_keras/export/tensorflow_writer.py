@@ -157,6 +157,13 @@ def write_saved_model(generator, latent_dim, directory):
     module.serving_variables = serving_variables(generator, functions)
     module.serving_default = functions["serving_default"]
     module.generate = functions["generate"]
+    num_classes = getattr(generator, "num_classes", None)
+    if isinstance(num_classes, int):
+        # A function, not a signature: TF Serving lists only the signatures,
+        # and `tf.saved_model.load` readers learn which labels to ask for.
+        module.num_classes = tf.function(
+            lambda: tf.constant(num_classes, tf.int32), input_signature=[]
+        )
     tf.saved_model.save(module, directory, signatures=functions)
 
 
