@@ -84,6 +84,34 @@ def test_train_conditional_smoke_draws_a_row_per_class(tmp_path, capsys):
     assert generator.num_classes == 10
 
 
+def test_train_conditional_takes_its_class_count_from_the_labels(tmp_path, capsys):
+    # Twelve classes (as CIFAR-100 has a hundred): the networks get twelve.
+    rng = np.random.default_rng(0)
+    path = tmp_path / "twelve.npz"
+    np.savez(
+        path,
+        x_train=rng.integers(0, 256, (48, 28, 28), dtype=np.uint8),
+        y_train=np.arange(48, dtype=np.uint8) % 12,
+        x_test=rng.integers(0, 256, (12, 28, 28), dtype=np.uint8),
+        y_test=np.arange(12, dtype=np.uint8),
+    )
+    out = tmp_path / "run"
+    code, printed = run_cli(
+        capsys,
+        "train",
+        f"--data={path}",
+        "--conditional",
+        "--method=sn",
+        *("--dim=4", "--batch_size=8", "--critic_steps=1"),
+        *("--generator_steps=2", "--steps_per_epoch=2"),
+        f"--output_dir={out}",
+    )
+    assert code == 0, printed.err[-3000:]
+    networks = json.loads((out / "run.json").read_text())["networks"]
+    assert networks["critic"]["config"]["num_classes"] == 12
+    assert keras.saving.load_model(out / "generator.keras").num_classes == 12
+
+
 def test_train_builds_the_resnets_of_each_paper():
     # `--network=resnet` hands `network="resnet"` to the recipe; the ResNets'
     # training is tested in test_resnet.py.

@@ -105,8 +105,9 @@ def add_parser(subparsers):
     parser.add_argument(
         "--conditional",
         action="store_true",
-        help="a class-conditional GAN on the labels of a .npz (y_train, y_test), "
-        "or with --smoke on labelled synthetic digits (a row per class in grids)",
+        help="a class-conditional GAN on the labels of a .npz (y_train, y_test; "
+        "classes 0 to the largest label), or with --smoke on labelled synthetic "
+        "digits (a row per class in grids)",
     )
     parser.add_argument(
         "--smoke",
@@ -188,6 +189,8 @@ def run(args):
         data, labels = wk.recipes.labelled_images(train_source, "train")
         held_out = wk.recipes.labelled_images(test_source, "test", HELD_OUT_SAMPLES)
         fit_kwargs.update(y=labels, batch_size=args.batch_size)
+        # The labels say how many classes: 10 for MNIST, 100 for CIFAR-100.
+        num_classes = int(max(labels.max(), held_out[1].max())) + 1
         source = "synthetic digits" if args.smoke else args.data
     else:
         train_source = test_source = args.data
@@ -220,7 +223,7 @@ def run(args):
         seed=args.seed,
         ema_decay=args.ema_decay,
         gp_weight=args.gp_weight,
-        num_classes=10 if args.conditional else None,
+        num_classes=num_classes if args.conditional else None,
         network=args.network,
     )
     gan.compile()
