@@ -249,34 +249,20 @@ def evaluate_preset(name, num_samples=None, seed=SEED, mnist_path=None):
 FEATURE_NETWORKS = ("mnist", "fid_inception")
 
 
-# What `feature_network("mnist")` records of how its features are made.
-MNIST_PROTOCOL = {
-    "feature_network": "mnist: the shipped MNIST classifier's features",
-    "resize": "none: 28x28 grey images",
-}
-
-
-def feature_network(name, fid_weights=None):
-    """`(network, protocol)` for `"mnist"` or `"fid_inception"`.
+def fid_inception_network(fid_weights=None):
+    """`(network, protocol)` of the FID Inception, with its logits.
 
     The protocol says what the features are and how images reach them.
     `fid_weights` is `fid_inception`'s `weights` (default its cached file).
     """
-    if name == "mnist":
-        return metrics.mnist_features(with_scores=False), dict(MNIST_PROTOCOL)
-    if name == "fid_inception":
-        weights = fid_weights or FID_WEIGHTS
-        network = metrics.fid_inception(weights, include_logits=True)
-        return network, {
-            "feature_network": "fid_inception: Inception 2015-12-05 pool3 (2048), "
-            f"weights {os.path.basename(os.fspath(weights))}",
-            "resize": "bilinear to 299x299, half-pixel centres, no antialiasing; "
-            "grey repeated to RGB",
-        }
-    raise ValueError(
-        f"`feature_network` must be one of {FEATURE_NETWORKS}. "
-        f"Received: feature_network={name!r}"
-    )
+    weights = fid_weights or FID_WEIGHTS
+    network = metrics.fid_inception(weights, include_logits=True)
+    return network, {
+        "feature_network": "fid_inception: Inception 2015-12-05 pool3 (2048), "
+        f"weights {os.path.basename(os.fspath(weights))}",
+        "resize": "bilinear to 299x299, half-pixel centres, no antialiasing; "
+        "grey repeated to RGB",
+    }
 
 
 def evaluate_samples(samples, reference, network="mnist", fid_weights=None, seed=SEED):
@@ -302,26 +288,32 @@ def evaluate_samples(samples, reference, network="mnist", fid_weights=None, seed
     wk.evaluation.evaluate_samples(fake, test_images, "fid_inception")
     ```
     """
+    if network not in FEATURE_NETWORKS:
+        raise ValueError(
+            f"`feature_network` must be one of {FEATURE_NETWORKS}. "
+            f"Received: feature_network={network!r}"
+        )
     kid = {"kid_subsets": KID_SUBSETS, "kid_seed": seed}
     if network == "mnist":
         # One pass of the classifier gives the features and the class shares.
         results = mnist_metrics(samples, reference, seed=seed)
-        return {**results, "protocol": {**MNIST_PROTOCOL, **kid}}
-    model, protocol = feature_network(network, fid_weights)
-    protocol = {**protocol, **kid}
-    x = metrics.features(samples, model)
-    y = metrics.features(reference, model)
-    logits = None
-    if isinstance(x, list):
-        (x, logits), (y, _) = x, y
+        protocol = {
+            "feature_network": "mnist: the shipped MNIST classifier's features",
+            "resize": "none: 28x28 grey images",
+        }
+        return {**results, "protocol": {**protocol, **kid}}
+    model, protocol = fid_inception_network(fid_weights)
+    x, logits = metrics.features(samples, model)
+    y, _ = metrics.features(reference, model)
     results = _distances(x, y, seed)
-    if logits is not None:
-        score, spread = metrics.inception_score(logits, splits=min(10, len(logits)))
-        results.update(
-            inception_score=round(score, 4), inception_score_std=round(spread, 4)
-        )
-    results.update(num_samples=len(samples), real_samples=len(reference))
-    results["protocol"] = protocol
+    score, spread = metrics.inception_score(logits, splits=min(10, len(logits)))
+    results.update(
+        inception_score=round(score, 4),
+        inception_score_std=round(spread, 4),
+        num_samples=len(samples),
+        real_samples=len(reference),
+        protocol={**protocol, **kid},
+    )
     return results
 
 
